@@ -1,0 +1,161 @@
+#pragma once
+/// `tn::eval(expr, x = 1.0, ...)`: every distinct node of the DAG is computed
+/// once, in topological order, into one array of values: an expression whose
+/// type shares a sub-expression n times costs it once, not n times.
+/// Works in constant expressions for the rational and polynomial part.
+#include <array>
+#include <cstddef>
+#include <initializer_list>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <typenet/expr/diagnostics.hpp>
+#include <typenet/expr/graph.hpp>
+#include <typenet/expr/node.hpp>
+
+namespace typenet {
+
+namespace detail {
+
+template <class T>
+struct is_binding : std::false_type {};
+template <fixed_string Name, class T>
+struct is_binding<binding<Name, T>> : std::true_type {};
+
+template <class T>
+struct is_expr_tuple : std::false_type {};
+template <class... E>
+struct is_expr_tuple<std::tuple<E...>> : std::bool_constant<all_of({Expr<E>...})> {};
+
+template <fixed_string Name, class... Bs>
+constexpr std::size_t binding_count() {
+  std::size_t n = 0;
+  for (bool same : {(Bs::name == Name)...}) n += same ? 1 : 0;
+  return n;
+}
+template <fixed_string Name>
+constexpr std::size_t binding_count() {
+  return 0;
+}
+template <fixed_string Name, class... Bs>
+constexpr std::size_t binding_position() {
+  std::size_t i = 0;
+  for (bool same : {(Bs::name == Name)...}) {
+    if (same) return i;
+    ++i;
+  }
+  return i;
+}
+
+template <class... Bs>
+struct value_type_of {
+  using type = std::common_type_t<typename Bs::value_type...>;
+};
+template <>
+struct value_type_of<> {
+  using type = double;
+};
+
+/// One step of the evaluation: the value of node E given its operands' values.
+template <class E, class Order>
+struct compute;
+
+template <std::intmax_t N, std::intmax_t D, class Order>
+struct compute<constant<N, D>, Order> {
+  template <class T, std::size_t K, class... Bs>
+  static constexpr T apply(const std::array<T, K>&, const std::tuple<Bs...>&) {
+    return static_cast<T>(N) / static_cast<T>(D);
+  }
+};
+template <fixed_string Name, class Order>
+struct compute<variable<Name>, Order> {
+  template <class T, std::size_t K, class... Bs>
+  static constexpr T apply(const std::array<T, K>&, const std::tuple<Bs...>& binds) {
+    return static_cast<T>(std::get<binding_position<Name, Bs...>()>(binds).value);
+  }
+};
+template <class Op, class... A, class Order>
+struct compute<node<Op, A...>, Order> {
+  template <class T, std::size_t K, class... Bs>
+  static constexpr T apply(const std::array<T, K>& values, const std::tuple<Bs...>&) {
+    return Op::eval(type_list<A...>{}, std::array<T, sizeof...(A)>{values[index_of_v<Order, A>]...});
+  }
+};
+
+template <class T, class... Ns, class... Bs>
+constexpr std::array<T, sizeof...(Ns)> evaluate_all(type_list<Ns...>, const std::tuple<Bs...>& binds) {
+  using order = type_list<Ns...>;
+  std::array<T, sizeof...(Ns)> values{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    // a braced list, not a fold: evaluated in order, and no 256-operand limit
+    (void)std::initializer_list<int>{(values[I] = compute<Ns, order>::apply(values, binds), 0)...};
+  }(std::index_sequence_for<Ns...>{});
+  return values;
+}
+
+template <fixed_string Name, bool Bound>
+constexpr bool check_bound() {
+  static_assert(diag::variable_is_bound<Name, Bound>,
+                "typenet: eval: a variable of the expression is not bound; pass it as name = value, e.g. eval(f, x = 1.0)");
+  return Bound;
+}
+
+template <class... Vars, class... Bs>
+constexpr bool check_bindings(type_list<Vars...>, type_list<Bs...>) {
+  constexpr bool all_bindings = all_of({is_binding<Bs>::value...});
+  if constexpr (!all_bindings) {
+    constexpr std::size_t bad = [] {
+      std::size_t i = 0;
+      for (bool b : {is_binding<Bs>::value...}) {
+        if (!b) return i;
+        ++i;
+      }
+      return i;
+    }();
+    static_assert(diag::argument_is_binding<at_t<bad, type_list<Bs...>>>,
+                  "typenet: eval(expr, bindings...): every argument after the expression must be a binding such as x = 1.0");
+    return false;
+  } else {
+    static_assert(all_of({diag::variable_is_bound_once<Bs::name, binding_count<Bs::name, Bs...>() == 1>...}),
+                  "typenet: eval: a variable is bound twice");
+    // One assertion per variable, so the diagnostic names the unbound one.
+    bool ok = true;
+    (void)std::initializer_list<int>{(ok = ok && check_bound<Vars::name, binding_count<Vars::name, Bs...>() != 0>(), 0)...};
+    return ok;
+  }
+}
+
+template <class... Roots, class... Bs>
+constexpr auto evaluate_roots(const Bs&... binds) {
+  using order = topological_order_t<Roots...>;
+  using T = typename value_type_of<Bs...>::type;
+  const auto values = evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
+  return std::array<T, sizeof...(Roots)>{values[index_of_v<order, Roots>]...};
+}
+
+}  // namespace detail
+
+/// Value of an expression (or of a std::tuple of expressions, sharing all
+/// common work) under the given bindings. The scalar type is the common type
+/// of the bound values (double when nothing is bound).
+///
+///     tn::eval(x * y + 2_c, x = 3.0, y = 4.0) == 14.0
+template <class E, class... Bs>
+constexpr auto eval(const E&, const Bs&... binds) {
+  static_assert(diag::is_expression<E> || detail::is_expr_tuple<E>::value,
+                "typenet: eval(expr, bindings...): the first argument must be a typenet expression");
+  if constexpr (Poisoned<E> || !(Expr<E> || detail::is_expr_tuple<E>::value)) {
+    return typename detail::value_type_of<>::type{};
+  } else if constexpr (Expr<E>) {
+    if constexpr (!detail::check_bindings(variables_t<E>{}, type_list<Bs...>{})) return poison{};
+    else return detail::evaluate_roots<E>(binds...)[0];
+  } else {
+    return [&]<class... Roots>(std::tuple<Roots...>*) {
+      if constexpr (!detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{})) return poison{};
+      else return detail::evaluate_roots<Roots...>(binds...);
+    }(static_cast<E*>(nullptr));
+  }
+}
+
+}  // namespace typenet

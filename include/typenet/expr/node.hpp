@@ -1,0 +1,113 @@
+#pragma once
+/// Expression nodes. An expression is a stateless, empty type: the type *is*
+/// the graph. Leaves are exact constants and named variables; every inner
+/// node is `node<Op, Args...>` where `Op` (one file in ops/ or simplify/)
+/// carries the value rule, the derivative rule and the printing rule.
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include <typenet/core/fixed_string.hpp>
+#include <typenet/core/rational.hpp>
+#include <typenet/core/type_list.hpp>
+
+namespace typenet {
+
+struct expr_base {};
+
+/// Anything that is a typenet expression (a constant, a variable or a node).
+template <class T>
+concept Expr = std::is_base_of_v<expr_base, std::remove_cvref_t<T>>;
+
+/// An exact rational constant N/D (always reduced, D > 0). Written `2_c` or `tn::c<1, 2>`.
+template <std::intmax_t N, std::intmax_t D = 1>
+struct constant : expr_base {
+  static_assert(D > 0, "typenet: constant<N, D> needs D > 0");
+  static constexpr rational value{N, D};
+};
+
+template <rational R>
+using constant_t = constant<R.num, R.den>;
+
+using zero = constant<0>;
+using one = constant<1>;
+
+/// A bound value: what `x = 3.0` produces.
+template <fixed_string Name, class T>
+struct binding {
+  static constexpr fixed_string name = Name;
+  using value_type = T;
+  T value;
+};
+
+/// A named scalar variable. `x = 3.0` binds it for eval.
+template <fixed_string Name>
+struct variable : expr_base {
+  static_assert(Name.size() > 0, "typenet: a variable needs a non-empty name");
+  static constexpr fixed_string name = Name;
+
+  template <class T>
+    requires(!Expr<T>)
+  constexpr auto operator=(const T& value) const {  // NOLINT(misc-unconventional-assign-operator)
+    if constexpr (std::is_arithmetic_v<T>) {
+      using V = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+      return binding<Name, V>{static_cast<V>(value)};
+    } else {
+      return binding<Name, T>{value};
+    }
+  }
+};
+
+/// An inner node: operation Op applied to Args.
+template <class Op, class... Args>
+struct node : expr_base {
+  using op = Op;
+  using args = type_list<Args...>;
+};
+
+/// What an operation returns after it has reported an error: every further
+/// operation on it quietly yields poison again, so the user sees one error.
+struct poison {};
+
+template <class T>
+concept Poisoned = std::is_same_v<std::remove_cvref_t<T>, poison>;
+
+/// An operand that may appear in typenet arithmetic without a new diagnostic.
+template <class T>
+concept Operand = Expr<T> || Poisoned<T>;
+
+namespace detail {
+template <class T>
+struct is_constant : std::false_type {};
+template <std::intmax_t N, std::intmax_t D>
+struct is_constant<constant<N, D>> : std::true_type {};
+template <class T>
+struct is_variable : std::false_type {};
+template <fixed_string Name>
+struct is_variable<variable<Name>> : std::true_type {};
+template <class T, class Op>
+struct is_node_of : std::false_type {};
+template <class Op, class... A>
+struct is_node_of<node<Op, A...>, Op> : std::true_type {};
+
+template <class T>
+struct children {
+  using type = type_list<>;
+};
+template <class Op, class... A>
+struct children<node<Op, A...>> {
+  using type = type_list<A...>;
+};
+}  // namespace detail
+
+template <class T>
+concept Constant = detail::is_constant<std::remove_cvref_t<T>>::value;
+template <class T>
+concept Variable = detail::is_variable<std::remove_cvref_t<T>>::value;
+template <class T, class Op>
+concept NodeOf = detail::is_node_of<std::remove_cvref_t<T>, Op>::value;
+
+template <class T>
+using children_t = typename detail::children<T>::type;
+
+}  // namespace typenet

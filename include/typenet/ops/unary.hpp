@@ -1,0 +1,52 @@
+#pragma once
+/// Elementwise functions of one argument. An op is a struct with
+///   name                         printed name
+///   eval(type_list<A>, x)        value rule (x holds the argument's value)
+///   derivative(self, a)          df/da as an expression; `self` is the node
+///                                itself, so rules can reuse the forward value
+///   simplify(a)      (optional)  overloads for local rewrites (exp(0) = 1 ...)
+/// and one public function object `unary_function<Op>`.
+#include <array>
+#include <cstddef>
+
+#include <typenet/expr/diagnostics.hpp>
+#include <typenet/expr/node.hpp>
+#include <typenet/simplify/fwd.hpp>
+
+namespace typenet {
+
+template <class Op>
+concept UnaryOp = requires {
+  Op::name;
+};
+
+/// Op applied to A, after Op's own local rewrites.
+template <class Op, class A>
+constexpr auto make_unary(A a) {
+  if constexpr (requires { { Op::simplify(a) } -> Expr; }) return Op::simplify(a);
+  else return node<Op, A>{};
+}
+
+/// Shared value/derivative plumbing for unary ops.
+template <class Op>
+struct unary_op_base {
+  template <std::size_t I, class A, class Adj>
+  static constexpr auto vjp(node<Op, A> self, Adj) {
+    return mul_t<Adj, decltype(Op::derivative(self, A{}))>{};
+  }
+};
+
+/// The public function object of a unary op: `tn::exp(x)`.
+template <class Op>
+struct unary_function {
+  template <class A>
+  constexpr auto operator()(A) const {
+    static_assert(diag::argument_is_expression<Op, A>,
+                  "typenet: the argument of an elementary function (exp, log, sqrt, sigmoid, tanh, relu, ...) must be a "
+                  "typenet expression; write numbers as exact constants, e.g. 2_c");
+    if constexpr (!Expr<A>) return poison{};
+    else return make_unary<Op>(A{});
+  }
+};
+
+}  // namespace typenet

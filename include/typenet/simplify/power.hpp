@@ -1,0 +1,105 @@
+#pragma once
+/// Powers in normal form: exact folding of constants, (x^a)^n = x^(a n) for
+/// integer n, (c x y)^n = c^n x^n y^n for integer n. Non-integer powers of
+/// powers stay as they are: (x^2)^(1/2) is |x|, not x.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+#include <typenet/core/math.hpp>
+#include <typenet/expr/order.hpp>
+#include <typenet/ops/unary.hpp>
+#include <typenet/simplify/fwd.hpp>
+
+namespace typenet {
+
+/// f = b^e.  df/db = e b^(e-1);  df/de = log(b) b^e (= log(b) f, reusing the forward value).
+struct pow_op {
+  static constexpr std::string_view name = "pow";
+
+  template <class B, class E, class T, std::size_t K>
+  static constexpr T eval(type_list<B, E>, const std::array<T, K>& x) {
+    if constexpr (Constant<E>) {
+      constexpr rational e = E::value;
+      if constexpr (e.den == 1) return math::integer_power(x[0], e.num);
+      else if constexpr (e.den == 2) return math::integer_power(math::sqrt(x[0]), e.num);
+      else return math::pow(x[0], static_cast<T>(e.num) / static_cast<T>(e.den));
+    } else {
+      return math::pow(x[0], x[1]);
+    }
+  }
+
+  template <std::size_t I, class B, class E, class Adj>
+  static constexpr auto vjp(node<pow_op, B, E> self, Adj) {
+    if constexpr (I == 0) {
+      if constexpr (Constant<E>) return mul_t<Adj, mul_t<E, pow_t<B, constant_t<E::value - rational{1, 1}>>>>{};
+      else return mul_t<Adj, mul_t<E, pow_t<B, add_t<E, constant<-1>>>>>{};
+    } else {
+      (void)self;
+      return mul_t<Adj, mul_t<decltype(make_unary<log_op>(B{})), node<pow_op, B, E>>>{};
+    }
+  }
+};
+
+namespace detail {
+
+template <class B, class E>
+struct pow_general {
+  using type = node<pow_op, B, E>;
+};
+template <class E>
+struct pow_general<one, E> {
+  using type = one;  // 1^e = 1
+};
+
+template <class B, class E>
+struct pow_impl : pow_general<B, E> {};
+
+template <class Acc, class List, class E>
+struct distribute_power;
+template <class Acc, class E>
+struct distribute_power<Acc, type_list<>, E> {
+  using type = Acc;
+};
+template <class Acc, class F, class... Fs, class E>
+struct distribute_power<Acc, type_list<F, Fs...>, E> {
+  using type = typename distribute_power<mul_t<Acc, pow_t<F, E>>, type_list<Fs...>, E>::type;
+};
+
+template <class B, rational E>
+struct pow_const {
+  using type = node<pow_op, B, constant_t<E>>;
+};
+template <std::intmax_t N, std::intmax_t D, rational E>
+  requires(has_exact_power(rational{N, D}, E))
+struct pow_const<constant<N, D>, E> {
+  using type = constant_t<exact_power(rational{N, D}, E)>;
+};
+template <class B, class S, rational E>
+  requires(E.is_integer())
+struct pow_const<node<pow_op, B, S>, E> {
+  using type = pow_t<B, mul_t<S, constant_t<E>>>;
+};
+template <class... F, rational E>
+  requires(E.is_integer())
+struct pow_const<node<product_op, F...>, E> {
+  using type = typename distribute_power<one, type_list<F...>, constant_t<E>>::type;
+};
+
+template <class B, std::intmax_t N, std::intmax_t D>
+struct pow_impl<B, constant<N, D>> {
+  static_assert(!(std::is_same_v<B, zero> && N < 0), "typenet: division by the exact constant 0");
+  using type = std::conditional_t<N == 0, one,
+                                  std::conditional_t<N == 1 && D == 1, B, typename pow_const<B, rational{N, D}>::type>>;
+};
+template <std::intmax_t D>
+struct pow_impl<one, constant<0, D>> {
+  using type = one;
+};
+
+}  // namespace detail
+}  // namespace typenet
+
+#include <typenet/simplify/product.hpp>
+#include <typenet/simplify/sum.hpp>
