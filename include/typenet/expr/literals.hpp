@@ -8,7 +8,7 @@ namespace typenet {
 
 /// `tn::c<N, D>`: the exact constant N/D (reduced).
 template <std::intmax_t N, std::intmax_t D = 1>
-inline constexpr constant_t<make_rational(N, D)> c{};
+inline constexpr constant<make_rational(N, D).num, make_rational(N, D).den> c{};
 
 namespace detail {
 template <char... Cs>
@@ -37,7 +37,7 @@ namespace literals {
 template <char... Cs>
 constexpr auto operator""_c() {
   constexpr rational r = detail::parse_constant_literal<Cs...>();
-  return constant_t<r>{};
+  return constant<r.num, r.den>{};
 }
 }  // namespace literals
 

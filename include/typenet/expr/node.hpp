@@ -26,9 +26,6 @@ struct constant : expr_base {
   static constexpr rational value{N, D};
 };
 
-template <rational R>
-using constant_t = constant<R.num, R.den>;
-
 using zero = constant<0>;
 using one = constant<1>;
 

@@ -158,12 +158,15 @@ static printed print(node<sum_op, T...>) {
       text += (text.empty() ? "" : " + ") + print(U{}).text;
     }
   };
-  // the constant term is stored first (it sorts lowest) but reads best last
-  auto add_if = [&]<class U>(U, bool want_constant) {
-    if (Constant<U> == want_constant) add_term(U{});
+  // Reading order: positive terms, then negative ones, constants last in each
+  // group: `2*b + 1`, `1 - sigmoid(x)`, `x - y - 1`. (The stored order puts
+  // the constant first; it sorts lowest.)
+  auto add_if = [&]<class U>(U, bool negative, bool want_constant) {
+    if (is_negative_term<U> == negative && Constant<U> == want_constant) add_term(U{});
   };
-  (void)std::initializer_list<int>{(add_if(T{}, false), 0)...};
-  (void)std::initializer_list<int>{(add_if(T{}, true), 0)...};
+  for (bool negative : {false, true})
+    for (bool want_constant : {false, true})
+      (void)std::initializer_list<int>{(add_if(T{}, negative, want_constant), 0)...};
   return {text, precedence::sum};
 }
 

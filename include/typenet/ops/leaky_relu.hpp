@@ -41,7 +41,10 @@ struct leaky_relu_op : unary_op_base<leaky_relu_op<N, D>> {
   template <std::intmax_t P, std::intmax_t Q>
   static constexpr auto simplify(constant<P, Q>) {
     if constexpr (P > 0) return constant<P, Q>{};
-    else return constant_t<rational{P, Q} * rational{N, D}>{};
+    else {
+      constexpr rational r = rational{P, Q} * rational{N, D};
+      return constant<r.num, r.den>{};
+    }
   }
 };
 

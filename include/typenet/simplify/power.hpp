@@ -14,6 +14,14 @@
 
 namespace typenet {
 
+namespace detail {
+template <class E>
+struct exponent_minus_one {
+  static constexpr rational value = E::value - rational{1, 1};
+  using type = constant<value.num, value.den>;
+};
+}  // namespace detail
+
 /// f = b^e.  df/db = e b^(e-1);  df/de = log(b) b^e (= log(b) f, reusing the forward value).
 struct pow_op {
   static constexpr std::string_view name = "pow";
@@ -33,7 +41,7 @@ struct pow_op {
   template <std::size_t I, class B, class E, class Adj>
   static constexpr auto vjp(node<pow_op, B, E> self, Adj) {
     if constexpr (I == 0) {
-      if constexpr (Constant<E>) return mul_t<Adj, mul_t<E, pow_t<B, constant_t<E::value - rational{1, 1}>>>>{};
+      if constexpr (Constant<E>) return mul_t<Adj, mul_t<E, pow_t<B, typename detail::exponent_minus_one<E>::type>>>{};
       else return mul_t<Adj, mul_t<E, pow_t<B, add_t<E, constant<-1>>>>>{};
     } else {
       (void)self;
@@ -67,37 +75,35 @@ struct distribute_power<Acc, type_list<F, Fs...>, E> {
   using type = typename distribute_power<mul_t<Acc, pow_t<F, E>>, type_list<Fs...>, E>::type;
 };
 
-template <class B, rational E>
+// (Exponents are passed as constant<N, D> types, not as `rational` template
+// arguments: g++ 12 crashes on members of class-type template arguments here.)
+template <class B, class E>
 struct pow_const {
-  using type = node<pow_op, B, constant_t<E>>;
+  using type = node<pow_op, B, E>;
 };
-template <std::intmax_t N, std::intmax_t D, rational E>
-  requires(has_exact_power(rational{N, D}, E))
+template <std::intmax_t N, std::intmax_t D, class E>
+  requires(has_exact_power(rational{N, D}, E::value))
 struct pow_const<constant<N, D>, E> {
-  using type = constant_t<exact_power(rational{N, D}, E)>;
+  static constexpr rational value = exact_power(rational{N, D}, E::value);
+  using type = constant<value.num, value.den>;
 };
-template <class B, class S, rational E>
-  requires(E.is_integer())
+template <class B, class S, class E>
+  requires(E::value.is_integer())
 struct pow_const<node<pow_op, B, S>, E> {
-  using type = pow_t<B, mul_t<S, constant_t<E>>>;
+  using type = pow_t<B, mul_t<S, E>>;
 };
-template <class... F, rational E>
-  requires(E.is_integer())
+template <class... F, class E>
+  requires(E::value.is_integer())
 struct pow_const<node<product_op, F...>, E> {
-  using type = typename distribute_power<one, type_list<F...>, constant_t<E>>::type;
+  using type = typename distribute_power<one, type_list<F...>, E>::type;
 };
 
 template <class B, std::intmax_t N, std::intmax_t D>
 struct pow_impl<B, constant<N, D>> {
   static_assert(!(std::is_same_v<B, zero> && N < 0), "typenet: division by the exact constant 0");
   using type = std::conditional_t<N == 0, one,
-                                  std::conditional_t<N == 1 && D == 1, B, typename pow_const<B, rational{N, D}>::type>>;
+                                  std::conditional_t<N == 1 && D == 1, B, typename pow_const<B, constant<N, D>>::type>>;
 };
-template <std::intmax_t D>
-struct pow_impl<one, constant<0, D>> {
-  using type = one;
-};
-
 }  // namespace detail
 }  // namespace typenet
 

@@ -159,28 +159,29 @@ struct refold<Acc, type_list<F, Fs...>> {
   using type = typename refold<mul_t<Acc, F>, type_list<Fs...>>::type;
 };
 
-template <rational C, class Exprs, bool Refold>
+// The coefficient travels as a constant<N, D> type (see power.hpp on g++ 12).
+template <class C, class Exprs, bool Refold>
 struct assemble_product;
-template <rational C, class... F>
+template <class C, class... F>
 struct assemble_product<C, type_list<F...>, true> {
-  using type = typename refold<constant_t<C>, type_list<F...>>::type;
+  using type = typename refold<C, type_list<F...>>::type;
 };
-template <rational C, class... F>
+template <class C, class... F>
 struct assemble_product<C, type_list<F...>, false> {
-  using type = std::conditional_t<C.is_one(), node<product_op, F...>, node<product_op, constant_t<C>, F...>>;
+  using type = std::conditional_t<std::is_same_v<C, one>, node<product_op, F...>, node<product_op, C, F...>>;
 };
-template <rational C, class F>
+template <class C, class F>
 struct assemble_product<C, type_list<F>, false> {
-  using type = std::conditional_t<C.is_one(), F, node<product_op, constant_t<C>, F>>;
+  using type = std::conditional_t<std::is_same_v<C, one>, F, node<product_op, C, F>>;
 };
-template <rational C>
+template <class C>
 struct assemble_product<C, type_list<>, false> {
-  using type = constant_t<C>;
+  using type = C;
 };
 
-template <rational C, class Factors>
+template <class C, class Factors>
 struct build_product;
-template <rational C, class... F>
+template <class C, class... F>
 struct build_product<C, type_list<F...>> {
   using type = typename assemble_product<C, type_list<typename factor_expr<F>::type...>,
                                          any_of({refolds<typename factor_expr<F>::type>...})>::type;
@@ -192,7 +193,8 @@ struct mul_nonzero {
 };
 template <class A, class B>
 struct mul_nonzero<false, A, B> {
-  using type = typename build_product<product_parts<A>::coefficient * product_parts<B>::coefficient,
+  static constexpr rational coefficient = product_parts<A>::coefficient * product_parts<B>::coefficient;
+  using type = typename build_product<constant<coefficient.num, coefficient.den>,
                                       typename merge_factors<typename product_parts<A>::factors,
                                                              typename product_parts<B>::factors>::type>::type;
 };
