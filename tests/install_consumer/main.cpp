@@ -1,0 +1,3 @@
+#include <typenet/typenet.hpp>
+
+int main() { return 0; }
