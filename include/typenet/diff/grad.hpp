@@ -143,8 +143,8 @@ constexpr auto grad(const F&, const V&...) {
   static_assert(diag::is_expression<F>, "typenet: grad(f, v...): f must be a typenet expression");
   constexpr bool ok = diag::is_expression<F> && detail::all_of({detail::check_wrt<V>()...});
   if constexpr (!ok || Poisoned<F> || sizeof...(V) == 0) return poison{};
-  else if constexpr (sizeof...(V) == 1) return typename detail::gradient_of<F, V...>::type{};
-  else return std::tuple<typename detail::gradient_of<F, V>::type...>{};
+  else if constexpr (sizeof...(V) == 1) return handle_t<typename detail::gradient_of<raw_t<F>, V...>::type>{};
+  else return std::tuple<handle_t<typename detail::gradient_of<raw_t<F>, V>::type>...>{};
 }
 
 }  // namespace typenet

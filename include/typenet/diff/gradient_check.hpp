@@ -61,14 +61,14 @@ auto gradient_check(const F& f, const Bs&... binds) {
   result.tolerance = std::is_same_v<T, float> ? 1e-2 : 1e-6;
   const std::tuple<Bs...> base{binds...};
   [&]<std::size_t... K>(std::index_sequence<K...>) {
-    const auto symbolic = eval(std::tuple{grad(f, variable<Bs::name>{})...}, binds...);
+    const auto symbolic = typenet::eval(std::tuple{typenet::grad(f, variable<Bs::name>{})...}, binds...);
     auto check = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
       const T x = static_cast<T>(std::get<I>(base).value);
       const T h = std::cbrt(std::numeric_limits<T>::epsilon()) * std::max(T(1), std::abs(x));
       auto at = [&](T value) {
         auto shifted = base;
         std::get<I>(shifted).value = value;
-        return std::apply([&](const auto&... b) { return eval(f, b...); }, shifted);
+        return std::apply([&](const auto&... b) { return typenet::eval(f, b...); }, shifted);
       };
       const double numeric = (static_cast<double>(at(x + h)) - static_cast<double>(at(x - h))) /
                              (static_cast<double>(x + h) - static_cast<double>(x - h));

@@ -149,11 +149,11 @@ constexpr auto eval(const E&, const Bs&... binds) {
     return typename detail::value_type_of<>::type{};
   } else if constexpr (Expr<E>) {
     if constexpr (!detail::check_bindings(variables_t<E>{}, type_list<Bs...>{})) return poison{};
-    else return detail::evaluate_roots<E>(binds...)[0];
+    else return detail::evaluate_roots<raw_t<E>>(binds...)[0];
   } else {
     return [&]<class... Roots>(std::tuple<Roots...>*) {
       if constexpr (!detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{})) return poison{};
-      else return detail::evaluate_roots<Roots...>(binds...);
+      else return detail::evaluate_roots<raw_t<Roots>...>(binds...);
     }(static_cast<E*>(nullptr));
   }
 }

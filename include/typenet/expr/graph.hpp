@@ -33,7 +33,7 @@ struct visit<List, E, false> {
 
 /// All distinct nodes of the given roots, children before parents.
 template <class... Roots>
-using topological_order_t = typename detail::visit_all<type_list<>, type_list<Roots...>>::type;
+using topological_order_t = typename detail::visit_all<type_list<>, type_list<raw_t<Roots>...>>::type;
 
 /// Number of distinct nodes (leaves included) of an expression.
 template <class E>

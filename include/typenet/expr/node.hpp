@@ -62,6 +62,48 @@ struct node : expr_base {
   using args = type_list<Args...>;
 };
 
+/// The object users hold for an inner node. It is a function-local class, so
+/// argument-dependent lookup associates it with namespace typenet only and
+/// never walks `Raw`'s template arguments: g++ and clang both walk those
+/// without remembering what they visited, which is exponential for DAG-shaped
+/// types (a gradient 12 levels deep took 85 s and 5 GB for one `a + b`).
+/// The same Raw always gives the same handle type, so type identity (and with
+/// it common-subexpression sharing) is kept.
+template <class Raw>
+constexpr auto expression_handle() noexcept {
+  struct expression : expr_base {
+    using raw [[maybe_unused]] = Raw;
+  };
+  return expression{};
+}
+
+namespace detail {
+template <class T>
+struct wrap {
+  using type = T;  // constants and variables are cheap for ADL: no type arguments
+};
+template <class Op, class... A>
+struct wrap<node<Op, A...>> {
+  using type = decltype(expression_handle<node<Op, A...>>());
+};
+template <class T>
+struct unwrap {
+  using type = T;
+};
+template <class T>
+  requires requires { typename T::raw; }
+struct unwrap<T> {
+  using type = typename T::raw;
+};
+}  // namespace detail
+
+/// The public type for a raw expression type (a handle for inner nodes).
+template <class Raw>
+using handle_t = typename detail::wrap<Raw>::type;
+/// The raw expression type behind a public one.
+template <class T>
+using raw_t = typename detail::unwrap<std::remove_cvref_t<T>>::type;
+
 /// What an operation returns after it has reported an error: every further
 /// operation on it quietly yields poison again, so the user sees one error.
 struct poison {};

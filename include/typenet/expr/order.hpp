@@ -5,12 +5,20 @@
 ///
 /// Order: constants (by value) < variables (by name) < nodes (by op name,
 /// then op parameter, then arity, then operands lexicographically).
+///
+/// The recursion is written with class templates only, never through
+/// constexpr function calls: each pair of types is then compared once and
+/// memoized by the compiler. (clang re-evaluates nested constexpr calls, which
+/// made comparing two deep DAG-shaped types exponential.)
 #include <string_view>
 #include <type_traits>
 
 #include <typenet/expr/node.hpp>
 
 namespace typenet {
+
+template <class A, class B>
+struct order;
 
 namespace detail {
 
@@ -29,46 +37,54 @@ constexpr rational op_parameter() {
   else return rational{};
 }
 
-template <class A, class B>
-constexpr int compare_types();
+template <int V>
+using int_constant = std::integral_constant<int, V>;
 
+/// Lexicographic order of two equally long operand lists; only the pairs up to
+/// the first difference are instantiated.
+template <class A, class B>
+struct order_lexicographic : int_constant<0> {};
+template <class A, class... As, class B, class... Bs>
+struct order_lexicographic<type_list<A, As...>, type_list<B, Bs...>>
+    : std::conditional_t<order<A, B>::value != 0, int_constant<order<A, B>::value>,
+                         order_lexicographic<type_list<As...>, type_list<Bs...>>> {};
+
+template <class A, class B>
+struct order_same_kind;
 template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
-constexpr int compare_same_kind(constant<N1, D1>*, constant<N2, D2>*) {
-  return compare(rational{N1, D1}, rational{N2, D2});
-}
+struct order_same_kind<constant<N1, D1>, constant<N2, D2>> : int_constant<compare(rational{N1, D1}, rational{N2, D2})> {};
 template <fixed_string A, fixed_string B>
-constexpr int compare_same_kind(variable<A>*, variable<B>*) {
-  return sign(A.view().compare(B.view()));
-}
-template <class... A, class... B>
-constexpr int compare_lexicographic(type_list<A...>, type_list<B...>) {
-  for (int r : {compare_types<A, B>()...})
-    if (r != 0) return r;
-  return 0;
-}
+struct order_same_kind<variable<A>, variable<B>> : int_constant<sign(A.view().compare(B.view()))> {};
 template <class O1, class... A, class O2, class... B>
-constexpr int compare_same_kind(node<O1, A...>*, node<O2, B...>*) {
-  if constexpr (constexpr int by_name = sign(std::string_view{O1::name}.compare(std::string_view{O2::name})); by_name != 0)
-    return by_name;
-  else if constexpr (constexpr int by_param = compare(op_parameter<O1>(), op_parameter<O2>()); by_param != 0)
-    return by_param;
-  else if constexpr (sizeof...(A) != sizeof...(B))
-    return sizeof...(A) < sizeof...(B) ? -1 : 1;
-  else
-    return compare_lexicographic(type_list<A...>{}, type_list<B...>{});
-}
+struct order_same_kind<node<O1, A...>, node<O2, B...>> {
+  static constexpr int by_name = sign(std::string_view{O1::name}.compare(std::string_view{O2::name}));
+  static constexpr int by_parameter = compare(op_parameter<O1>(), op_parameter<O2>());
+  static constexpr int by_arity = sizeof...(A) == sizeof...(B) ? 0 : (sizeof...(A) < sizeof...(B) ? -1 : 1);
+  static constexpr int value =
+      by_name != 0
+          ? by_name
+          : (by_parameter != 0
+                 ? by_parameter
+                 : (by_arity != 0
+                        ? by_arity
+                        : std::conditional_t<sizeof...(A) == sizeof...(B),
+                                             order_lexicographic<type_list<A...>, type_list<B...>>, int_constant<0>>::value));
+};
 
+template <class A, class B, bool SameKind = (kind_rank<A> == kind_rank<B>)>
+struct order_dispatch : order_same_kind<A, B> {};
 template <class A, class B>
-constexpr int compare_types() {
-  if constexpr (std::is_same_v<A, B>) return 0;
-  else if constexpr (kind_rank<A> != kind_rank<B>) return kind_rank<A> < kind_rank<B> ? -1 : 1;
-  else return compare_same_kind(static_cast<A*>(nullptr), static_cast<B*>(nullptr));
-}
+struct order_dispatch<A, B, false> : int_constant<(kind_rank<A> < kind_rank<B> ? -1 : 1)> {};
 
 }  // namespace detail
 
 /// -1, 0 or 1: the canonical order of two expression types.
 template <class A, class B>
-inline constexpr int order_v = detail::compare_types<A, B>();
+struct order : detail::order_dispatch<A, B> {};
+template <class A>
+struct order<A, A> : detail::int_constant<0> {};
+
+template <class A, class B>
+inline constexpr int order_v = order<A, B>::value;
 
 }  // namespace typenet

@@ -27,7 +27,7 @@ inline std::string dot_escape(std::string_view s) {
 
 template <class E>
 std::string dot_label(E) {
-  if constexpr (Constant<E> || Variable<E>) return to_string(E{});
+  if constexpr (Constant<E> || Variable<E>) return typenet::to_string(E{});
   else if constexpr (NodeOf<E, sum_op>) return "+";
   else if constexpr (NodeOf<E, product_op>) return "*";
   else if constexpr (NodeOf<E, pow_op>) return "^";
@@ -41,7 +41,7 @@ std::string dot_label(E) {
 template <class Order, class E>
 void dot_node(std::string& out, std::size_t id) {
   const char* shape = Variable<E> ? "ellipse" : (Constant<E> ? "plaintext" : "box");
-  out += "  n" + std::to_string(id) + " [label=\"" + dot_escape(dot_label(E{})) + "\", shape=" + shape + "];\n";
+  out += "  n" + std::to_string(id) + " [label=\"" + detail::dot_escape(detail::dot_label(E{})) + "\", shape=" + shape + "];\n";
   if constexpr (!Constant<E> && !Variable<E>) {
     const auto& children = child_indices<Order, E>::value;
     for (std::size_t p = 0; p < children.size(); ++p) {
@@ -56,7 +56,7 @@ template <class... Ns>
 std::string dot_nodes(type_list<Ns...>) {
   std::string out;
   std::size_t id = 0;
-  (void)std::initializer_list<int>{(dot_node<type_list<Ns...>, Ns>(out, id++), 0)...};
+  (void)std::initializer_list<int>{(detail::dot_node<type_list<Ns...>, Ns>(out, id++), 0)...};
   return out;
 }
 
@@ -69,17 +69,17 @@ std::string to_dot(const F& f, const V&... wrt) {
   if constexpr (Poisoned<F> || !Expr<F>) {
     return "digraph typenet {}\n";
   } else {
-    using gradients = decltype(std::tuple{grad(f, wrt)...});
+    using gradients = decltype(std::tuple{typenet::grad(f, wrt)...});
     return [&]<class... G>(std::tuple<G...>*) {
       using order = topological_order_t<F, G...>;
       std::string out = "digraph typenet {\n  rankdir=BT;\n  node [fontname=\"monospace\"];\n";
       out += detail::dot_nodes(order{});
-      out += "  f [label=\"f\", shape=doublecircle];\n  f -> n" + std::to_string(index_of_v<order, F>) + ";\n";
+      out += "  f [label=\"f\", shape=doublecircle];\n  f -> n" + std::to_string(index_of_v<order, raw_t<F>>) + ";\n";
       std::size_t k = 0;
       const std::string names[] = {std::string{}, std::string{V::name.view()}...};
       (void)std::initializer_list<int>{
           (out += "  g" + std::to_string(k) + " [label=\"df/d" + detail::dot_escape(names[k + 1]) +
-                  "\", shape=doublecircle];\n  g" + std::to_string(k) + " -> n" + std::to_string(index_of_v<order, G>) +
+                  "\", shape=doublecircle];\n  g" + std::to_string(k) + " -> n" + std::to_string(index_of_v<order, raw_t<G>>) +
                   " [style=dashed];\n",
            ++k, 0)...};
       return out + "}\n";

@@ -179,7 +179,7 @@ template <class E>
 std::string to_string(const E&) {
   static_assert(diag::is_expression<E>, "typenet: to_string(expr): the argument must be a typenet expression");
   if constexpr (Poisoned<E>) return "<error>";
-  else return detail::printer::print(E{}).text;
+  else return detail::printer::print(raw_t<E>{}).text;
 }
 
 }  // namespace typenet

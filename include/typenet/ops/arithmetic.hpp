@@ -20,7 +20,7 @@ constexpr auto operator+(const L&, const R&) {
   static_assert(diag::operands_are_expressions<L, R>,
                 "typenet: operator+: both operands must be typenet expressions; write numbers as exact constants, e.g. x + 2_c");
   if constexpr (!diag::operands_are_expressions<L, R> || detail::any_poison<L, R>) return poison{};
-  else return add_t<L, R>{};
+  else return handle_t<add_t<raw_t<L>, raw_t<R>>>{};
 }
 
 /// a - b = a + (-1) b.
@@ -30,7 +30,7 @@ constexpr auto operator-(const L&, const R&) {
   static_assert(diag::operands_are_expressions<L, R>,
                 "typenet: operator-: both operands must be typenet expressions; write numbers as exact constants, e.g. x - 2_c");
   if constexpr (!diag::operands_are_expressions<L, R> || detail::any_poison<L, R>) return poison{};
-  else return sub_t<L, R>{};
+  else return handle_t<sub_t<raw_t<L>, raw_t<R>>>{};
 }
 
 /// -a = (-1) a.
@@ -38,7 +38,7 @@ template <class A>
   requires Operand<A>
 constexpr auto operator-(const A&) {
   if constexpr (Poisoned<A>) return poison{};
-  else return neg_t<A>{};
+  else return handle_t<neg_t<raw_t<A>>>{};
 }
 
 /// a * b;  d/da = b, d/db = a.
@@ -48,7 +48,7 @@ constexpr auto operator*(const L&, const R&) {
   static_assert(diag::operands_are_expressions<L, R>,
                 "typenet: operator*: both operands must be typenet expressions; write numbers as exact constants, e.g. 2_c * x");
   if constexpr (!diag::operands_are_expressions<L, R> || detail::any_poison<L, R>) return poison{};
-  else return mul_t<L, R>{};
+  else return handle_t<mul_t<raw_t<L>, raw_t<R>>>{};
 }
 
 /// a / b = a b^-1;  d/da = 1/b, d/db = -a/b^2.
@@ -60,9 +60,9 @@ constexpr auto operator/(const L&, const R&) {
   if constexpr (!diag::operands_are_expressions<L, R> || detail::any_poison<L, R>) {
     return poison{};
   } else {
-    static_assert(diag::divisor_is_not_zero<R>, "typenet: operator/: division by the exact constant 0");
-    if constexpr (!diag::divisor_is_not_zero<R>) return poison{};
-    else return div_t<L, R>{};
+    static_assert(diag::divisor_is_not_zero<raw_t<R>>, "typenet: operator/: division by the exact constant 0");
+    if constexpr (!diag::divisor_is_not_zero<raw_t<R>>) return poison{};
+    else return handle_t<div_t<raw_t<L>, raw_t<R>>>{};
   }
 }
 
@@ -74,7 +74,7 @@ struct pow_function {
                   "typenet: pow(base, exponent): both must be typenet expressions; write numbers as exact constants, "
                   "e.g. pow(x, 2_c)");
     if constexpr (!diag::operands_are_expressions<B, E> || detail::any_poison<B, E>) return poison{};
-    else return pow_t<B, E>{};
+    else return handle_t<pow_t<raw_t<B>, raw_t<E>>>{};
   }
 };
 inline constexpr pow_function pow{};
@@ -87,7 +87,7 @@ struct sqrt_function {
                   "typenet: the argument of an elementary function (exp, log, sqrt, sigmoid, tanh, relu, ...) must be a "
                   "typenet expression; write numbers as exact constants, e.g. 2_c");
     if constexpr (!Expr<A>) return poison{};
-    else return pow_t<A, constant<1, 2>>{};
+    else return handle_t<pow_t<raw_t<A>, constant<1, 2>>>{};
   }
 };
 inline constexpr sqrt_function sqrt{};

@@ -60,7 +60,7 @@ struct leaky_relu_function {
                   "typenet: leaky_relu(x, alpha): x must be a typenet expression");
     static_assert(Constant<Alpha>, "typenet: leaky_relu(x, alpha): alpha must be an exact constant such as 1_c / 5_c");
     if constexpr (!Expr<A> || !Constant<Alpha>) return poison{};
-    else return make_unary<leaky_relu_op<Alpha::value.num, Alpha::value.den>>(A{});
+    else return handle_t<unary_t<leaky_relu_op<Alpha::value.num, Alpha::value.den>, raw_t<A>>>{};
   }
 };
 

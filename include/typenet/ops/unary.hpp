@@ -26,6 +26,11 @@ constexpr auto make_unary(A a) {
   if constexpr (requires { { Op::simplify(a) } -> Expr; }) return Op::simplify(a);
   else return node<Op, A>{};
 }
+/// Internal code always calls this qualified: an unqualified call would run
+/// argument-dependent lookup over A's (possibly huge) type.
+template <class Op, class A>
+using unary_t = decltype(typenet::make_unary<Op>(A{}));
+
 
 /// Shared value/derivative plumbing for unary ops.
 template <class Op>
@@ -45,7 +50,7 @@ struct unary_function {
                   "typenet: the argument of an elementary function (exp, log, sqrt, sigmoid, tanh, relu, ...) must be a "
                   "typenet expression; write numbers as exact constants, e.g. 2_c");
     if constexpr (!Expr<A>) return poison{};
-    else return make_unary<Op>(A{});
+    else return handle_t<unary_t<Op, raw_t<A>>>{};
   }
 };
 

@@ -45,7 +45,7 @@ struct pow_op {
       else return mul_t<Adj, mul_t<E, pow_t<B, add_t<E, constant<-1>>>>>{};
     } else {
       (void)self;
-      return mul_t<Adj, mul_t<decltype(make_unary<log_op>(B{})), node<pow_op, B, E>>>{};
+      return mul_t<Adj, mul_t<unary_t<log_op, B>, node<pow_op, B, E>>>{};
     }
   }
 };
