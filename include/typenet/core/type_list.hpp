@@ -47,7 +47,7 @@ struct push_front<type_list<Ts...>, T> {
 };
 
 template <class T, class... Ts>
-constexpr std::size_t find_index() noexcept {
+consteval std::size_t find_index() noexcept {
   constexpr std::array<bool, sizeof...(Ts)> same{std::is_same_v<T, Ts>...};
   for (std::size_t i = 0; i < same.size(); ++i)
     if (same[i]) return i;
@@ -96,12 +96,12 @@ struct filter;
 template <class... Ts, template <class> class Pred>
 struct filter<type_list<Ts...>, Pred> {
   static constexpr std::array<bool, sizeof...(Ts)> keep{Pred<Ts>::value...};
-  static constexpr std::size_t count = [] {
+  static constexpr std::size_t count = []() consteval {
     std::size_t n = 0;
     for (bool k : keep) n += k ? 1 : 0;
     return n;
   }();
-  static constexpr std::array<std::size_t, count> positions = [] {
+  static constexpr std::array<std::size_t, count> positions = []() consteval {
     std::array<std::size_t, count> out{};
     std::size_t n = 0;
     for (std::size_t i = 0; i < keep.size(); ++i)
@@ -115,6 +115,13 @@ struct filter<type_list<Ts...>, Pred> {
 
 }  // namespace detail
 
+// Library code uses the class forms (`contains<L, T>::value`): g++ gives every
+// variable-template specialization a symbol name, and names that spell a whole
+// node list made mangling the dominant compile cost.
+template <class List, class T>
+using contains = detail::contains<List, T>;
+template <class List, class T>
+using index_of = detail::index_of<List, T>;
 template <class List, class T>
 inline constexpr bool contains_v = detail::contains<List, T>::value;
 template <class List, class T>

@@ -1,6 +1,10 @@
 #pragma once
 /// `tn::grad(f, v...)`: reverse accumulation over the expression DAG.
 ///
+/// Helpers that only run at compile time are `consteval`: g++ gives every
+/// instantiated constexpr function a symbol name, and names that spell a
+/// whole graph cost more to mangle than everything else together.
+///
 /// The nodes of f are listed once each, children before parents. The adjoint
 /// of node j is the sum, over the edges (parent i -> j at position p), of
 /// Op_i::vjp<p>(node_i, adjoint_i). Each adjoint is one memoized template
@@ -34,7 +38,7 @@ struct child_indices {
 };
 template <class Order, class Op, class... A>
 struct child_indices<Order, node<Op, A...>> {
-  static constexpr std::array<std::size_t, sizeof...(A)> value{index_of_v<Order, A>...};
+  static constexpr std::array<std::size_t, sizeof...(A)> value{index_of<Order, A>::value...};
 };
 
 template <class Order>
@@ -42,12 +46,12 @@ struct edge_table;
 template <class... Ns>
 struct edge_table<type_list<Ns...>> {
   using order = type_list<Ns...>;
-  static constexpr std::size_t count = [] {
+  static constexpr std::size_t count = []() consteval {
     std::size_t n = 0;
     for (std::size_t a : {std::size_t{0}, child_indices<order, Ns>::value.size()...}) n += a;
     return n;
   }();
-  static constexpr std::array<edge, count> edges = [] {
+  static constexpr std::array<edge, count> edges = []() consteval {
     std::array<edge, count> out{};
     std::size_t n = 0;
     std::size_t parent = 0;
@@ -59,8 +63,8 @@ struct edge_table<type_list<Ns...>> {
     return out;
   }();
   template <std::size_t Child>
-  static constexpr auto incoming() {
-    constexpr std::size_t k = [] {
+  static consteval auto incoming() {
+    constexpr std::size_t k = []() consteval {
       std::size_t n = 0;
       for (const edge& e : edges) n += e.child == Child ? 1 : 0;
       return n;
@@ -110,14 +114,14 @@ struct adjoint {
 };
 
 
-template <class F, class V, bool Present = (index_of_v<topological_order_t<F>, V> < topological_order_t<F>::size)>
+template <class F, class V, bool Present = (index_of<topological_order_t<F>, V>::value < topological_order_t<F>::size)>
 struct gradient_of {
   using type = zero;  // f does not depend on v
 };
 template <class F, class V>
 struct gradient_of<F, V, true> {
   using order = topological_order_t<F>;
-  using type = typename adjoint<order, index_of_v<order, V>>::type;
+  using type = typename adjoint<order, index_of<order, V>::value>::type;
 };
 
 template <class V>

@@ -29,17 +29,17 @@ template <class... E>
 struct is_expr_tuple<std::tuple<E...>> : std::bool_constant<all_of({Expr<E>...})> {};
 
 template <fixed_string Name, class... Bs>
-constexpr std::size_t binding_count() {
+consteval std::size_t binding_count() {
   std::size_t n = 0;
   for (bool same : {(Bs::name == Name)...}) n += same ? 1 : 0;
   return n;
 }
 template <fixed_string Name>
-constexpr std::size_t binding_count() {
+consteval std::size_t binding_count() {
   return 0;
 }
 template <fixed_string Name, class... Bs>
-constexpr std::size_t binding_position() {
+consteval std::size_t binding_position() {
   std::size_t i = 0;
   for (bool same : {(Bs::name == Name)...}) {
     if (same) return i;
@@ -57,29 +57,54 @@ struct value_type_of<> {
   using type = double;
 };
 
-/// One step of the evaluation: the value of node E given its operands' values.
-template <class E, class Order>
-struct compute;
+/// One step of the evaluation: the value of a node from its operands' values.
+/// The emitted functions are keyed by (op, info, operand positions), never by
+/// the node type: a function per deep node type would spell the graph in every
+/// symbol name, and mangling those made compile time grow with the cube of
+/// the depth.
+/// What to do for one node, as a small type: the emitted functions are keyed
+/// by these plans, which never spell out the graph.
+template <std::size_t Position>
+struct read_binding {};
+template <class Op, class Info, std::size_t... Operands>
+struct apply_op {};
 
-template <std::intmax_t N, std::intmax_t D, class Order>
-struct compute<constant<N, D>, Order> {
-  template <class T, std::size_t K, class... Bs>
-  static constexpr T apply(const std::array<T, K>&, const std::tuple<Bs...>&) {
+template <class Order, class E, class... Bs>
+struct plan_of;
+template <class Order, std::intmax_t N, std::intmax_t D, class... Bs>
+struct plan_of<Order, constant<N, D>, Bs...> {
+  using type = constant<N, D>;
+};
+template <class Order, fixed_string Name, class... Bs>
+struct plan_of<Order, variable<Name>, Bs...> {
+  using type = read_binding<binding_position<Name, Bs...>()>;
+};
+template <class Order, class Op, class... A, class... Bs>
+struct plan_of<Order, node<Op, A...>, Bs...> {
+  using type = apply_op<Op, typename op_info<Op, A...>::type, index_of<Order, A>::value...>;
+};
+
+template <class Plan>
+struct run;
+template <std::intmax_t N, std::intmax_t D>
+struct run<constant<N, D>> {
+  template <class T, std::size_t K, class Binds>
+  static constexpr T value(const std::array<T, K>&, const Binds&) {
     return static_cast<T>(N) / static_cast<T>(D);
   }
 };
-template <fixed_string Name, class Order>
-struct compute<variable<Name>, Order> {
-  template <class T, std::size_t K, class... Bs>
-  static constexpr T apply(const std::array<T, K>&, const std::tuple<Bs...>& binds) {
-    return static_cast<T>(std::get<binding_position<Name, Bs...>()>(binds).value);
+template <std::size_t P>
+struct run<read_binding<P>> {
+  template <class T, std::size_t K, class Binds>
+  static constexpr T value(const std::array<T, K>&, const Binds& binds) {
+    return static_cast<T>(std::get<P>(binds).value);
   }
 };
-template <class Op, class... A, class Order>
-struct compute<node<Op, A...>, Order> {
-  template <class T, std::size_t K, class... Bs>
-  static constexpr T apply(const std::array<T, K>& values, const std::tuple<Bs...>&) {
-    return Op::eval(type_list<A...>{}, std::array<T, sizeof...(A)>{values[index_of_v<Order, A>]...});
+template <class Op, class Info, std::size_t... I>
+struct run<apply_op<Op, Info, I...>> {
+  template <class T, std::size_t K, class Binds>
+  static constexpr T value(const std::array<T, K>& values, const Binds&) {
+    return Op::eval(Info{}, std::array<T, sizeof...(I)>{values[I]...});
   }
 };
 
@@ -89,7 +114,8 @@ constexpr std::array<T, sizeof...(Ns)> evaluate_all(type_list<Ns...>, const std:
   std::array<T, sizeof...(Ns)> values{};
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     // a braced list, not a fold: evaluated in order, and no 256-operand limit
-    (void)std::initializer_list<int>{(values[I] = compute<Ns, order>::apply(values, binds), 0)...};
+    (void)std::initializer_list<int>{
+        (values[I] = run<typename plan_of<order, Ns, Bs...>::type>::value(values, binds), 0)...};
   }(std::index_sequence_for<Ns...>{});
   return values;
 }
@@ -105,7 +131,7 @@ template <class... Vars, class... Bs>
 constexpr bool check_bindings(type_list<Vars...>, type_list<Bs...>) {
   constexpr bool all_bindings = all_of({is_binding<Bs>::value...});
   if constexpr (!all_bindings) {
-    constexpr std::size_t bad = [] {
+    constexpr std::size_t bad = []() consteval {
       std::size_t i = 0;
       for (bool b : {is_binding<Bs>::value...}) {
         if (!b) return i;
@@ -131,7 +157,7 @@ constexpr auto evaluate_roots(const Bs&... binds) {
   using order = topological_order_t<Roots...>;
   using T = typename value_type_of<Bs...>::type;
   const auto values = evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
-  return std::array<T, sizeof...(Roots)>{values[index_of_v<order, Roots>]...};
+  return std::array<T, sizeof...(Roots)>{values[index_of<order, Roots>::value]...};
 }
 
 }  // namespace detail

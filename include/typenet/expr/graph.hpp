@@ -9,7 +9,7 @@ namespace typenet {
 
 namespace detail {
 
-template <class List, class E, bool Seen = contains_v<List, E>>
+template <class List, class E, bool Seen = contains<List, E>::value>
 struct visit {
   using type = List;
 };
@@ -47,7 +47,7 @@ using variables_t = filter_t<topological_order_t<Roots...>, detail::is_variable>
 template <class E, class VarList>
 inline constexpr bool depends_on_v = false;
 template <fixed_string Name, class VarList>
-inline constexpr bool depends_on_v<variable<Name>, VarList> = contains_v<VarList, variable<Name>>;
+inline constexpr bool depends_on_v<variable<Name>, VarList> = contains<VarList, variable<Name>>::value;
 template <class Op, class... A, class VarList>
 inline constexpr bool depends_on_v<node<Op, A...>, VarList> = detail::any_of({depends_on_v<A, VarList>...});
 

@@ -62,6 +62,21 @@ struct node : expr_base {
   using args = type_list<Args...>;
 };
 
+/// What a value rule may know about its node at compile time besides the
+/// operands' values: `no_info`, or `Op::info<Args...>` (pow's exact exponent).
+/// Kept small on purpose: value rules are instantiated per (op, info), not per
+/// node, so emitted symbol names never spell out a whole graph.
+struct no_info {};
+template <class Op, class... A>
+struct op_info {
+  using type = no_info;
+};
+template <class Op, class... A>
+  requires requires { typename Op::template info<A...>; }
+struct op_info<Op, A...> {
+  using type = typename Op::template info<A...>;
+};
+
 /// The object users hold for an inner node. It is a function-local class, so
 /// argument-dependent lookup associates it with namespace typenet only and
 /// never walks `Raw`'s template arguments: g++ and clang both walk those

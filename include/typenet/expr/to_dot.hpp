@@ -74,12 +74,12 @@ std::string to_dot(const F& f, const V&... wrt) {
       using order = topological_order_t<F, G...>;
       std::string out = "digraph typenet {\n  rankdir=BT;\n  node [fontname=\"monospace\"];\n";
       out += detail::dot_nodes(order{});
-      out += "  f [label=\"f\", shape=doublecircle];\n  f -> n" + std::to_string(index_of_v<order, raw_t<F>>) + ";\n";
+      out += "  f [label=\"f\", shape=doublecircle];\n  f -> n" + std::to_string(index_of<order, raw_t<F>>::value) + ";\n";
       std::size_t k = 0;
       const std::string names[] = {std::string{}, std::string{V::name.view()}...};
       (void)std::initializer_list<int>{
           (out += "  g" + std::to_string(k) + " [label=\"df/d" + detail::dot_escape(names[k + 1]) +
-                  "\", shape=doublecircle];\n  g" + std::to_string(k) + " -> n" + std::to_string(index_of_v<order, raw_t<G>>) +
+                  "\", shape=doublecircle];\n  g" + std::to_string(k) + " -> n" + std::to_string(index_of<order, raw_t<G>>::value) +
                   " [style=dashed];\n",
            ++k, 0)...};
       return out + "}\n";

@@ -10,8 +10,8 @@ namespace typenet {
 /// f = e^a;  df/da = e^a = f (the forward value is reused).
 struct exp_op : unary_op_base<exp_op> {
   static constexpr std::string_view name = "exp";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return std::exp(x[0]);
   }
   template <class Self, class A>

@@ -13,8 +13,8 @@ template <std::intmax_t N, std::intmax_t D>
 struct leaky_step_op : unary_op_base<leaky_step_op<N, D>> {
   static constexpr std::string_view name = "leaky_step";
   static constexpr rational parameter{N, D};
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return x[0] > T(0) ? T(1) : T(N) / T(D);
   }
   template <class Self, class A>
@@ -30,8 +30,8 @@ struct leaky_relu_op : unary_op_base<leaky_relu_op<N, D>> {
   static_assert(N > 0 && N < D, "typenet: leaky_relu needs a slope alpha with 0 < alpha < 1");
   static constexpr std::string_view name = "leaky_relu";
   static constexpr rational parameter{N, D};
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return x[0] > T(0) ? x[0] : x[0] * (T(N) / T(D));
   }
   template <class Self, class A>

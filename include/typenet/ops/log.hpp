@@ -11,8 +11,8 @@ namespace typenet {
 /// f = ln a;  df/da = 1/a.
 struct log_op : unary_op_base<log_op> {
   static constexpr std::string_view name = "log";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return std::log(x[0]);
   }
   template <class Self, class A>

@@ -11,8 +11,8 @@ namespace typenet {
 /// the mask of relu' and is evaluated on relu's output (relu(a) > 0 iff a > 0).
 struct step_op : unary_op_base<step_op> {
   static constexpr std::string_view name = "step";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return x[0] > T(0) ? T(1) : T(0);
   }
   template <class Self, class A>
@@ -28,8 +28,8 @@ struct step_op : unary_op_base<step_op> {
 /// f = max(a, 0);  df/da = step(f): the mask comes from the forward value.
 struct relu_op : unary_op_base<relu_op> {
   static constexpr std::string_view name = "relu";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return x[0] > T(0) ? x[0] : T(0);
   }
   template <class Self, class A>

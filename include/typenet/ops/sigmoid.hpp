@@ -10,8 +10,8 @@ namespace typenet {
 /// f = 1 / (1 + e^-a);  df/da = f (1 - f), from the forward value.
 struct sigmoid_op : unary_op_base<sigmoid_op> {
   static constexpr std::string_view name = "sigmoid";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return math::sigmoid(x[0]);
   }
   template <class Self, class A>

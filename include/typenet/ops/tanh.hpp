@@ -10,8 +10,8 @@ namespace typenet {
 /// f = tanh a;  df/da = 1 - f^2, from the forward value.
 struct tanh_op : unary_op_base<tanh_op> {
   static constexpr std::string_view name = "tanh";
-  template <class A, class T, std::size_t K>
-  static constexpr T eval(type_list<A>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     return std::tanh(x[0]);
   }
   template <class Self, class A>

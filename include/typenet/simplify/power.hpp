@@ -26,8 +26,12 @@ struct exponent_minus_one {
 struct pow_op {
   static constexpr std::string_view name = "pow";
 
-  template <class B, class E, class T, std::size_t K>
-  static constexpr T eval(type_list<B, E>, const std::array<T, K>& x) {
+  /// The value rule needs an exact exponent at compile time, nothing else.
+  template <class B, class E>
+  using info = std::conditional_t<Constant<E>, E, no_info>;
+
+  template <class E, class T, std::size_t K>
+  static constexpr T eval(E, const std::array<T, K>& x) {
     if constexpr (Constant<E>) {
       constexpr rational e = E::value;
       if constexpr (e.den == 1) return math::integer_power(x[0], e.num);

@@ -13,8 +13,8 @@ namespace typenet {
 struct sum_op {
   static constexpr std::string_view name = "sum";
 
-  template <class... A, class T, std::size_t K>
-  static constexpr T eval(type_list<A...>, const std::array<T, K>& x) {
+  template <class Info, class T, std::size_t K>
+  static constexpr T eval(Info, const std::array<T, K>& x) {
     T r = x[0];
     for (std::size_t i = 1; i < K; ++i) r += x[i];
     return r;
