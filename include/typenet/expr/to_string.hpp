@@ -81,7 +81,9 @@ static printed print_power(B, E) {
   const printed base = print(B{});
   if constexpr (Constant<E>) {
     constexpr rational e = E::value;
-    if constexpr (e == rational{1, 2}) {
+    if constexpr (e == rational{1, 1}) {
+      return base;
+    } else if constexpr (e == rational{1, 2}) {
       return {"sqrt(" + base.text + ")", precedence::atom};
     } else if constexpr (e.is_negative()) {
       const printed inverse = print_power(B{}, constant<-e.num, e.den>{});
@@ -152,7 +154,8 @@ static printed print(node<sum_op, T...>) {
   std::string text;
   auto add_term = [&]<class U>(U) {
     if constexpr (is_negative_term<U>) {
-      const std::string magnitude = print(neg_t<U>{}).text;
+      // `x - (y - z)`: the magnitude of a negative term keeps its parentheses
+      const std::string magnitude = parenthesize(print(neg_t<U>{}), precedence::product);
       text += text.empty() ? "-" + magnitude : " - " + magnitude;
     } else {
       text += (text.empty() ? "" : " + ") + print(U{}).text;
