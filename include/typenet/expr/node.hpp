@@ -121,7 +121,14 @@ using raw_t = typename detail::unwrap<std::remove_cvref_t<T>>::type;
 
 /// What an operation returns after it has reported an error: every further
 /// operation on it quietly yields poison again, so the user sees one error.
-struct poison {};
+struct poison {
+  // so that `double v = tn::eval(bad...)` adds no second error after the first
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  constexpr operator T() const noexcept {  // NOLINT(google-explicit-constructor)
+    return T{};
+  }
+};
 
 template <class T>
 concept Poisoned = std::is_same_v<std::remove_cvref_t<T>, poison>;
