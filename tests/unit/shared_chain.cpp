@@ -1,5 +1,8 @@
-// The 16-level shared chain at run time: its gradient agrees with finite
-// differences and the evaluation touches each distinct node once.
+// The shared chain at run time: its gradient agrees with finite differences
+// and with the derivative computed by a plain loop. 8 levels here: clang 16's
+// front end takes 5 s at 8 levels and 21 s at 10 on this evaluation path
+// (g++: 7 s at 16), a compile-time growth still open; tests/static/shared_chain.cpp
+// checks the 16-level types.
 #include <boost/test/unit_test.hpp>
 
 #include <typenet/typenet.hpp>
@@ -14,10 +17,11 @@ constexpr auto chain(E e) {
   else return chain<Levels - 1>(e * e / 4_c + tn::tanh(e));
 }
 constexpr auto x = tn::var<"x">;
+constexpr int levels = 8;
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(chain_gradient_matches_finite_differences) {
-  const auto f = chain<16>(x);
+  const auto f = chain<levels>(x);
   for (double at : {-0.7, 0.05, 0.3, 0.9}) {
     const auto result = tn::gradient_check(f, x = at);
     BOOST_TEST(result.passed(), result);
@@ -25,9 +29,9 @@ BOOST_AUTO_TEST_CASE(chain_gradient_matches_finite_differences) {
 }
 
 BOOST_AUTO_TEST_CASE(chain_value_matches_a_plain_loop) {
-  const auto f = chain<16>(x);
+  const auto f = chain<levels>(x);
   double v = 0.3, d = 1.0;
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < levels; ++i) {
     d *= v / 2 + 1 - std::tanh(v) * std::tanh(v);
     v = v * v / 4 + std::tanh(v);
   }
