@@ -75,7 +75,8 @@ template <std::size_t I, class List>
 struct at;
 template <std::size_t I, class... Ts>
 struct at<I, type_list<Ts...>> {
-  using type = typename decltype(select<I>(indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
+  // qualified: an unqualified call would run ADL over every type in the list
+  using type = typename decltype(detail::select<I>(indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
 };
 
 /// Pack-wide `any`/`all` without fold expressions: clang refuses folds over

@@ -156,7 +156,8 @@ template <class... Roots, class... Bs>
 constexpr auto evaluate_roots(const Bs&... binds) {
   using order = topological_order_t<Roots...>;
   using T = typename value_type_of<Bs...>::type;
-  const auto values = evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
+  // qualified: an unqualified call would run ADL over every node type in `order`
+  const auto values = detail::evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
   return std::array<T, sizeof...(Roots)>{values[index_of<order, Roots>::value]...};
 }
 

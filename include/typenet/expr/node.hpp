@@ -69,12 +69,7 @@ struct node : expr_base {
 struct no_info {};
 template <class Op, class... A>
 struct op_info {
-  using type = no_info;
-};
-template <class Op, class... A>
-  requires requires { typename Op::template info<A...>; }
-struct op_info<Op, A...> {
-  using type = typename Op::template info<A...>;
+  using type = no_info;  // specialized by the ops that need more (pow)
 };
 
 /// The object users hold for an inner node. It is a function-local class, so
@@ -84,9 +79,12 @@ struct op_info<Op, A...> {
 /// types (a gradient 12 levels deep took 85 s and 5 GB for one `a + b`).
 /// The same Raw always gives the same handle type, so type identity (and with
 /// it common-subexpression sharing) is kept.
+/// Marks handles. Not a template, so ADL gains nothing to walk.
+struct handle_base {};
+
 template <class Raw>
 constexpr auto expression_handle() noexcept {
-  struct expression : expr_base {
+  struct expression : expr_base, handle_base {
     using raw [[maybe_unused]] = Raw;
   };
   return expression{};
@@ -101,13 +99,15 @@ template <class Op, class... A>
 struct wrap<node<Op, A...>> {
   using type = decltype(expression_handle<node<Op, A...>>());
 };
-template <class T>
+// A trait, not a `requires` check: clang formats the message of every failed
+// requires-expression into a string, and printing a DAG-shaped type as text
+// is exponential in its depth.
+template <class T, bool IsHandle = std::is_base_of_v<handle_base, T>>
 struct unwrap {
   using type = T;
 };
 template <class T>
-  requires requires { typename T::raw; }
-struct unwrap<T> {
+struct unwrap<T, true> {
   using type = typename T::raw;
 };
 }  // namespace detail

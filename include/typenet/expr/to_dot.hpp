@@ -33,7 +33,8 @@ std::string dot_label(E) {
   else if constexpr (NodeOf<E, pow_op>) return "^";
   else {
     std::string label{E::op::name};
-    if constexpr (requires { E::op::parameter; }) label += " " + rational_text(E::op::parameter);
+    using op = typename E::op;
+    if constexpr (requires { op::parameter; }) label += " " + rational_text(op::parameter);
     return label;
   }
 }

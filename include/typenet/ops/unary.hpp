@@ -8,6 +8,7 @@
 /// and one public function object `unary_function<Op>`.
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include <typenet/expr/diagnostics.hpp>
 #include <typenet/expr/node.hpp>
@@ -20,16 +21,22 @@ concept UnaryOp = requires {
   Op::name;
 };
 
-/// Op applied to A, after Op's own local rewrites.
+namespace detail {
+// SFINAE rather than a requires-expression: clang formats the message of every
+// failed requires-expression, and printing a deep type is exponential.
+template <class Op, class A, class = void>
+struct unary_impl {
+  using type = node<Op, A>;
+};
 template <class Op, class A>
-constexpr auto make_unary(A a) {
-  if constexpr (requires { { Op::simplify(a) } -> Expr; }) return Op::simplify(a);
-  else return node<Op, A>{};
-}
-/// Internal code always calls this qualified: an unqualified call would run
-/// argument-dependent lookup over A's (possibly huge) type.
+struct unary_impl<Op, A, std::void_t<decltype(Op::simplify(A{}))>> {
+  using type = decltype(Op::simplify(A{}));
+};
+}  // namespace detail
+
+/// Op applied to A, after Op's own local rewrites (`Op::simplify` overloads).
 template <class Op, class A>
-using unary_t = decltype(typenet::make_unary<Op>(A{}));
+using unary_t = typename detail::unary_impl<Op, A>::type;
 
 
 /// Shared value/derivative plumbing for unary ops.

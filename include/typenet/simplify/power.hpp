@@ -26,10 +26,6 @@ struct exponent_minus_one {
 struct pow_op {
   static constexpr std::string_view name = "pow";
 
-  /// The value rule needs an exact exponent at compile time, nothing else.
-  template <class B, class E>
-  using info = std::conditional_t<Constant<E>, E, no_info>;
-
   template <class E, class T, std::size_t K>
   static constexpr T eval(E, const std::array<T, K>& x) {
     if constexpr (Constant<E>) {
@@ -52,6 +48,12 @@ struct pow_op {
       return mul_t<Adj, mul_t<unary_t<log_op, B>, node<pow_op, B, E>>>{};
     }
   }
+};
+
+/// The value rule needs an exact exponent at compile time, nothing else.
+template <class B, class E>
+struct op_info<pow_op, B, E> {
+  using type = std::conditional_t<Constant<E>, E, no_info>;
 };
 
 namespace detail {
