@@ -4,19 +4,15 @@
 // the number of nodes. 16 levels = 65 distinct forward nodes.
 #include <typenet/typenet.hpp>
 
+#include "../support/shared_chain.hpp"
+
 namespace tn = typenet;
 using namespace tn::literals;
 
 namespace {
 
-template <int Levels, class E>
-constexpr auto chain(E e) {
-  if constexpr (Levels == 0) return e;
-  else return chain<Levels - 1>(e * e / 4_c + tn::tanh(e));
-}
-
 constexpr auto x = tn::var<"x">;
-constexpr auto f = chain<16>(x);
+constexpr auto f = typenet_test::shared_chain<16>(x);
 using F = decltype(f);
 using G = decltype(tn::grad(f, x));
 

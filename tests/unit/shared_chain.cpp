@@ -5,21 +5,18 @@
 
 #include <typenet/typenet.hpp>
 
+#include "../support/shared_chain.hpp"
+
 namespace tn = typenet;
 using namespace tn::literals;
 
 namespace {
-template <int Levels, class E>
-constexpr auto chain(E e) {
-  if constexpr (Levels == 0) return e;
-  else return chain<Levels - 1>(e * e / 4_c + tn::tanh(e));
-}
 constexpr auto x = tn::var<"x">;
 constexpr int levels = 16;
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(chain_gradient_matches_finite_differences) {
-  const auto f = chain<levels>(x);
+  const auto f = typenet_test::shared_chain<levels>(x);
   for (double at : {-0.7, 0.05, 0.3, 0.9}) {
     const auto result = tn::gradient_check(f, x = at);
     BOOST_TEST(result.passed(), result);
@@ -27,7 +24,7 @@ BOOST_AUTO_TEST_CASE(chain_gradient_matches_finite_differences) {
 }
 
 BOOST_AUTO_TEST_CASE(chain_value_matches_a_plain_loop) {
-  const auto f = chain<levels>(x);
+  const auto f = typenet_test::shared_chain<levels>(x);
   double v = 0.3, d = 1.0;
   for (int i = 0; i < levels; ++i) {
     d *= v / 2 + 1 - std::tanh(v) * std::tanh(v);
