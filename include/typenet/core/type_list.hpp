@@ -32,13 +32,6 @@ struct push_back<type_list<Ts...>, T> {
   using type = type_list<Ts..., T>;
 };
 
-template <class A, class B>
-struct concat;
-template <class... As, class... Bs>
-struct concat<type_list<As...>, type_list<Bs...>> {
-  using type = type_list<As..., Bs...>;
-};
-
 template <class List, class T>
 struct push_front;
 template <class... Ts, class T>
@@ -129,8 +122,6 @@ template <class List, class T>
 using push_back_t = typename detail::push_back<List, T>::type;
 template <class List, class T>
 using push_front_t = typename detail::push_front<List, T>::type;
-template <class A, class B>
-using concat_t = typename detail::concat<A, B>::type;
 /// Position of T in List (List::size when absent).
 template <class List, class T>
 inline constexpr std::size_t index_of_v = detail::index_of<List, T>::value;

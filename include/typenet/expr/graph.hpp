@@ -43,12 +43,4 @@ inline constexpr std::size_t node_count_v = topological_order_t<E>::size;
 template <class... Roots>
 using variables_t = filter_t<topological_order_t<Roots...>, detail::is_variable>;
 
-/// Whether E depends on any of the variables in VarList (memoized per node type).
-template <class E, class VarList>
-inline constexpr bool depends_on_v = false;
-template <fixed_string Name, class VarList>
-inline constexpr bool depends_on_v<variable<Name>, VarList> = contains<VarList, variable<Name>>::value;
-template <class Op, class... A, class VarList>
-inline constexpr bool depends_on_v<node<Op, A...>, VarList> = detail::any_of({depends_on_v<A, VarList>...});
-
 }  // namespace typenet

@@ -16,11 +16,6 @@
 
 namespace typenet {
 
-template <class Op>
-concept UnaryOp = requires {
-  Op::name;
-};
-
 namespace detail {
 // SFINAE rather than a requires-expression: clang formats the message of every
 // failed requires-expression, and printing a deep type is exponential.
