@@ -1,6 +1,8 @@
 // Derivative rules, checked on the derived types (values are in tests/unit).
 #include <typenet/typenet.hpp>
 
+#include "../support/same_type.hpp"
+
 namespace tn = typenet;
 using namespace tn::literals;
 
@@ -9,9 +11,6 @@ namespace {
 constexpr auto x = tn::var<"x">;
 constexpr auto y = tn::var<"y">;
 
-template <class A, class B>
-constexpr bool same = std::is_same_v<std::remove_cvref_t<A>, std::remove_cvref_t<B>>;
-#define SAME(a, b) static_assert(same<decltype(a), decltype(b)>)
 
 // derivatives from the forward value
 constexpr auto s = tn::sigmoid(x);
@@ -41,7 +40,7 @@ SAME(tn::grad(x, x), 1_c);
 // several variables at once: a tuple of the individual gradients
 using all = decltype(tn::grad(x * y, x, y));
 static_assert(std::tuple_size_v<all> == 2);
-static_assert(same<std::tuple_element_t<0, all>, decltype(y)>);
-static_assert(same<std::tuple_element_t<1, all>, decltype(x)>);
+static_assert(typenet_test::same<std::tuple_element_t<0, all>, decltype(y)>);
+static_assert(typenet_test::same<std::tuple_element_t<1, all>, decltype(x)>);
 
 }  // namespace
