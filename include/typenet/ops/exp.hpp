@@ -12,7 +12,7 @@ struct exp_op : unary_op_base<exp_op> {
   static constexpr std::string_view name = "exp";
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return std::exp(x[0]);
+    return math::exp(x[0]);
   }
   template <class Self, class A>
   static constexpr Self derivative(Self, A) {

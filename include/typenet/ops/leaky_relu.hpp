@@ -15,7 +15,7 @@ struct leaky_step_op : unary_op_base<leaky_step_op<N, D>> {
   static constexpr rational parameter{N, D};
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return x[0] > T(0) ? T(1) : T(N) / T(D);
+    return math::leaky_step(x[0], math::element_t<T>(N) / math::element_t<T>(D));
   }
   template <class Self, class A>
   static constexpr zero derivative(Self, A) {
@@ -32,7 +32,7 @@ struct leaky_relu_op : unary_op_base<leaky_relu_op<N, D>> {
   static constexpr rational parameter{N, D};
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return x[0] > T(0) ? x[0] : x[0] * (T(N) / T(D));
+    return math::leaky_relu(x[0], math::element_t<T>(N) / math::element_t<T>(D));
   }
   template <class Self, class A>
   static constexpr node<leaky_step_op<N, D>, Self> derivative(Self, A) {

@@ -13,7 +13,7 @@ struct log_op : unary_op_base<log_op> {
   static constexpr std::string_view name = "log";
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return std::log(x[0]);
+    return math::log(x[0]);
   }
   template <class Self, class A>
   static constexpr pow_t<A, constant<-1>> derivative(Self, A) {

@@ -13,7 +13,7 @@ struct step_op : unary_op_base<step_op> {
   static constexpr std::string_view name = "step";
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return x[0] > T(0) ? T(1) : T(0);
+    return math::step(x[0]);
   }
   template <class Self, class A>
   static constexpr zero derivative(Self, A) {
@@ -30,7 +30,7 @@ struct relu_op : unary_op_base<relu_op> {
   static constexpr std::string_view name = "relu";
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return x[0] > T(0) ? x[0] : T(0);
+    return math::relu(x[0]);
   }
   template <class Self, class A>
   static constexpr node<step_op, Self> derivative(Self, A) {

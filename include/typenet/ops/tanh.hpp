@@ -12,7 +12,7 @@ struct tanh_op : unary_op_base<tanh_op> {
   static constexpr std::string_view name = "tanh";
   template <class Info, class T, std::size_t K>
   static constexpr T eval(Info, const std::array<T, K>& x) {
-    return std::tanh(x[0]);
+    return math::tanh(x[0]);
   }
   template <class Self, class A>
   static constexpr sub_t<one, pow_t<Self, constant<2>>> derivative(Self, A) {

@@ -32,7 +32,7 @@ struct pow_op {
       constexpr rational e = E::value;
       if constexpr (e.den == 1) return math::integer_power(x[0], e.num);
       else if constexpr (e.den == 2) return math::integer_power(math::sqrt(x[0]), e.num);
-      else return math::pow(x[0], static_cast<T>(e.num) / static_cast<T>(e.den));
+      else return math::pow(x[0], static_cast<math::element_t<T>>(e.num) / static_cast<math::element_t<T>>(e.den));
     } else {
       return math::pow(x[0], x[1]);
     }

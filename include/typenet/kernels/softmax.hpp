@@ -1,0 +1,89 @@
+#pragma once
+/// Row-wise softmax and log-softmax of an R x C row-major matrix, each row a
+/// distribution (batch-as-rows layout). Numerically stable: with m the row
+/// maximum, every exponent x - m is <= 0, so e^(x - m) never overflows, and
+/// the sum s = sum e^(x - m) is >= 1 (the maximum contributes e^0), so
+/// neither 1/s nor log s can blow up; inputs like +-1000 give finite results.
+///   softmax(x)_c     = e^(x_c - m) / s
+///   log_softmax(x)_c = (x_c - m) - log s
+/// (Rows containing +inf or NaN give NaN, as the math says.)
+/// `out` may equal `in` (in place): each pass reads an element before it
+/// writes the same position.
+#include <cstddef>
+
+#include <typenet/core/math.hpp>
+#include <typenet/kernels/elementwise.hpp>
+#include <typenet/kernels/reduce.hpp>
+#include <typenet/kernels/simd.hpp>
+
+namespace typenet::kernels {
+
+namespace simd_detail {
+/// y[i] = e^(x[i] - m) for i < N, returning sum_i y[i]: one pass for both.
+template <std::size_t N, class T>
+inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
+  std::size_t i = 0;
+  T s = T(0);
+  if constexpr (vectorized<T>) {
+    constexpr std::size_t W = width<T>;
+    const batch<T> mv(m);
+    batch<T> a0(T(0)), a1(T(0));
+    for (; i + 2 * W <= N; i += 2 * W) {
+      count_vector(2);
+      const batch<T> e0 = math::exp(load(x + i) - mv);
+      const batch<T> e1 = math::exp(load(x + i + W) - mv);
+      store(y + i, e0);
+      store(y + i + W, e1);
+      a0 += e0;
+      a1 += e1;
+    }
+    if (i + W <= N) {
+      count_vector();
+      const batch<T> e0 = math::exp(load(x + i) - mv);
+      store(y + i, e0);
+      a0 += e0;
+      i += W;
+    }
+    s = xsimd::hadd(a0 + a1);
+  }
+  for (; i < N; ++i) {
+    count_scalar();
+    const T e = math::exp(x[i] - m);
+    y[i] = e;
+    s += e;
+  }
+  return s;
+}
+}  // namespace simd_detail
+
+/// out(r, .) = softmax(in(r, .)) for every row: the row maximum, one pass that
+/// stores e^(x - m) and sums it, one pass that divides by the sum (a division,
+/// not a multiplication by 1/s: one rounding per element).
+template <std::size_t R, std::size_t C, class T>
+void softmax_rows(const T* in, T* out) noexcept {
+  static_assert(C > 0, "typenet: kernels::softmax_rows<R, C>: a row needs at least one column");
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* x = in + r * C;
+    T* y = out + r * C;
+    const T m = simd_detail::span_max<C>(x);
+    const T s = simd_detail::exp_shifted_store_sum<C>(x, m, y);
+    map<C>(y, [s](auto e) { return e / decltype(e)(s); }, full<T>{y});
+  }
+}
+
+/// out(r, .) = log_softmax(in(r, .)) = (x - m) - log sum e^(x - m) for every
+/// row: the row maximum, a sum of exponentials that stores nothing, one pass
+/// that writes the result.
+template <std::size_t R, std::size_t C, class T>
+void log_softmax_rows(const T* in, T* out) noexcept {
+  static_assert(C > 0, "typenet: kernels::log_softmax_rows<R, C>: a row needs at least one column");
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* x = in + r * C;
+    const T m = simd_detail::span_max<C>(x);
+    const T s = map_reduce<C>([m](auto v) { return math::exp(v - decltype(v)(m)); }, full<T>{x});
+    const T log_s = math::log(s);
+    map<C>(out + r * C, [m, log_s](auto v) { return (v - decltype(v)(m)) - decltype(v)(log_s); }, full<T>{x});
+  }
+}
+
+}  // namespace typenet::kernels
