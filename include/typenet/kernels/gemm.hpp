@@ -1,0 +1,426 @@
+#pragma once
+/// `typenet::kernels::gemm`: C = op(A) * op(B) (or C += ...) for static shapes,
+/// float and double, on xsimd batches (the architecture comes from the compile
+/// flags). No heap allocation, no exceptions.
+///
+/// Three strategies, chosen at compile time from the shape (see `gemm_plan`):
+///  - `scalar`: tiny products (the XOR net); plain loops with constant bounds,
+///    which the compiler unrolls completely.
+///  - `dot`: A normal and B transposed (X * W^T) with few rows of A: every
+///    C(i, j) is a dot product of two contiguous rows, vectorised along K; a
+///    4x4 tile of vector accumulators is reduced with one `haddp`. Nothing is
+///    packed, so the 1x784x16 inference row and the 32x784x16 batch never pay
+///    for transposing W.
+///  - `broadcast`: the Goto/BLIS register-blocked micro-kernel. An MR x (NV*W)
+///    tile of C lives in MR*NV vector registers; each step over k loads NV
+///    vectors of op(B) and broadcasts MR scalars of op(A) into FMAs. op(A) is
+///    read in place in both layouts (normal: row stride K; transposed: the MR
+///    values of one k are contiguous, which is already the packed layout).
+///    op(B) is read in place when it is stored K x N with full vectors, and is
+///    otherwise packed, KC x NC at a time, into a fixed `thread_local` buffer
+///    of NR-wide, zero-padded, k-major panels.
+#include <xsimd/xsimd.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+namespace typenet::kernels {
+
+/// How a gemm operand is stored: as the matrix itself (row-major), or as its transpose (row-major).
+enum class layout { normal, transposed };
+
+namespace gemm_detail {
+
+template <class T>
+using vec = xsimd::batch<T>;
+template <class T>
+inline constexpr std::size_t width = vec<T>::size;
+
+enum class strategy { scalar, dot, broadcast };
+
+// --- counters: compiled in only with TYPENET_KERNEL_COUNTERS --------------------
+
+#ifdef TYPENET_KERNEL_COUNTERS
+inline constexpr bool counters_enabled = true;
+#else
+inline constexpr bool counters_enabled = false;
+#endif
+
+/// What the kernels did on this thread since the last reset (only counted when
+/// TYPENET_KERNEL_COUNTERS is defined): vector micro-kernel calls, the
+/// multiply-adds done in vector registers and by the scalar fallback, and the
+/// elements copied into packing buffers.
+struct gemm_counters {
+  std::uint64_t broadcast_tiles = 0;
+  std::uint64_t dot_tiles = 0;
+  std::uint64_t vector_fmas = 0;  // lanes, including zero padding
+  std::uint64_t scalar_fmas = 0;
+  std::uint64_t packed_elements = 0;
+};
+
+inline gemm_counters& counters() noexcept {
+  static thread_local gemm_counters c{};
+  return c;
+}
+
+template <std::uint64_t gemm_counters::*Field>
+inline void count([[maybe_unused]] std::uint64_t n) noexcept {
+  if constexpr (counters_enabled) counters().*Field += n;
+}
+
+// --- compile-time unrolling ---------------------------------------------------------
+
+template <class F, std::size_t... I>
+[[gnu::always_inline]] inline void static_for_impl(F&& f, std::index_sequence<I...>) {
+  (f(std::integral_constant<std::size_t, I>{}), ...);
+}
+/// f(integral_constant<0>) ... f(integral_constant<N-1>), unrolled whatever the optimiser thinks.
+template <std::size_t N, class F>
+[[gnu::always_inline]] inline void static_for(F&& f) {
+  static_for_impl(f, std::make_index_sequence<N>{});
+}
+
+constexpr std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
+constexpr std::size_t round_up(std::size_t a, std::size_t b) { return ceil_div(a, b) * b; }
+
+// --- element access -------------------------------------------------------------------
+
+/// op(A)(i, k) for A stored M x K (normal) or K x M (transposed).
+template <layout L, std::size_t M, std::size_t K>
+struct a_strides {
+  static constexpr std::size_t row = L == layout::normal ? K : 1;  // i -> i+1
+  static constexpr std::size_t depth = L == layout::normal ? 1 : M;  // k -> k+1
+};
+/// op(B)(k, j) for B stored K x N (normal) or N x K (transposed).
+template <layout L, std::size_t N, std::size_t K>
+struct b_strides {
+  static constexpr std::size_t depth = L == layout::normal ? N : 1;  // k -> k+1
+  static constexpr std::size_t col = L == layout::normal ? 1 : K;    // j -> j+1
+};
+
+/// Bytes of the packing buffer for B: one per thread and scalar type, whatever the shape.
+inline constexpr std::size_t pack_buffer_bytes = 256 * 1024;
+
+// --- the plan ---------------------------------------------------------------------------
+
+/// Everything gemm decides from the shape, as constants a test can read.
+template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA, layout LB>
+struct gemm_plan {
+  static constexpr std::size_t W = width<T>;
+  static constexpr bool vector_isa = W > 1;
+
+  // dot: C(i, j) = <row i of A, row j of B>; needs both rows contiguous and a vector's worth of K.
+  static constexpr bool dot_ok = vector_isa && LA == layout::normal && LB == layout::transposed && K >= W;
+  // Below this many rows of A, packing (transposing) B costs more than the dot
+  // form's horizontal reductions: measured crossover for 784-deep products.
+  static constexpr std::size_t dot_max_rows = 64;
+  static constexpr bool tiny = M * N * K <= W * W;
+
+  static constexpr strategy choice = !vector_isa || tiny                          ? strategy::scalar
+                                     : dot_ok && (M < dot_max_rows || N < W)      ? strategy::dot
+                                     : N >= W / 2 || K < W || LB == layout::normal ? strategy::broadcast
+                                     : dot_ok                                     ? strategy::dot
+                                                                                  : strategy::broadcast;
+
+  // broadcast: an MR x NR register tile, NR = NV vectors. 28 accumulators plus
+  // the NV loads of B leave registers for the broadcasts of A (32 zmm).
+  static constexpr std::size_t NV = N <= W ? 1 : 2;
+  static constexpr std::size_t NR = NV * W;
+  static constexpr std::size_t MR_max = NV == 2 ? 14 : 16;
+  static constexpr std::size_t m_tiles = ceil_div(M, MR_max);
+  static constexpr std::size_t MR = ceil_div(M, m_tiles);           // balanced row tiles
+  static constexpr std::size_t MR_last = M - (m_tiles - 1) * MR;
+  // Cache blocking: a KC x NC block of packed B (<= 256 KiB, L2), an MR x KC
+  // sliver of A (L1) under the NR-wide panels streaming through.
+  static constexpr std::size_t KC_max = 256;
+  static constexpr std::size_t k_blocks = ceil_div(K, KC_max);
+  static constexpr std::size_t KC = ceil_div(K, k_blocks);
+  static constexpr std::size_t NC_max = std::max<std::size_t>(NR, pack_buffer_bytes / sizeof(T) / KC_max / NR * NR);
+  static constexpr std::size_t n_blocks = ceil_div(N, NC_max);
+  static constexpr std::size_t NC = round_up(ceil_div(N, n_blocks), NR);
+  // B is read in place when stored K x N and every vector is full; otherwise packed.
+  static constexpr bool pack_b = LB == layout::transposed;
+  static constexpr std::size_t n_full_panels = N / NR;
+  static constexpr std::size_t tail_cols = N % NR;                 // a last, narrower panel
+  static constexpr std::size_t tail_nv = ceil_div(tail_cols, W);
+  static constexpr std::size_t tail_last_lanes = tail_cols - (tail_nv == 0 ? 0 : (tail_nv - 1) * W);
+
+  // dot: a DM x DN tile of vector accumulators, reduced by haddp in groups of W.
+  static constexpr std::size_t DM = 4;
+  static constexpr std::size_t DN = 4;
+};
+
+// --- strategy: scalar -----------------------------------------------------------------
+
+template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA, layout LB, bool Accumulate>
+inline void gemm_scalar(const T* a, const T* b, T* c) noexcept {
+  using as = a_strides<LA, M, K>;
+  using bs = b_strides<LB, N, K>;
+  for (std::size_t i = 0; i < M; ++i) {
+    for (std::size_t j = 0; j < N; ++j) {
+      T s = Accumulate ? c[i * N + j] : T(0);
+      for (std::size_t k = 0; k < K; ++k) s += a[i * as::row + k * as::depth] * b[k * bs::depth + j * bs::col];
+      c[i * N + j] = s;
+    }
+  }
+  count<&gemm_counters::scalar_fmas>(M * N * K);
+}
+
+/// xsimd 8's AVX-512 haddp for float returns its sums with lanes 2,3 and 4,5
+/// (and 10,11 and 12,13) swapped; double is right. The unit test checks both.
+template <class T>
+inline constexpr bool haddp_lane_swap = XSIMD_VERSION_MAJOR < 9 && std::is_same_v<T, float> &&
+                                        std::is_base_of_v<xsimd::avx512f, typename vec<T>::arch_type>;
+
+// --- strategy: dot ----------------------------------------------------------------------
+
+/// C(i0.., j0..) for an Rows x Cols tile: Rows rows of A and Cols rows of B, both K long.
+template <class T, std::size_t Rows, std::size_t Cols, std::size_t N, std::size_t K, bool Accumulate>
+[[gnu::always_inline]] inline void dot_tile(const T* a, const T* b, T* c) noexcept {
+  using V = vec<T>;
+  constexpr std::size_t W = width<T>;
+  constexpr std::size_t kv = K / W * W;
+  constexpr std::size_t tiles = Rows * Cols;
+  constexpr std::size_t groups = ceil_div(tiles, W);
+  V acc[groups * W];
+  static_for<groups * W>([&](auto t) { acc[t] = V(T(0)); });
+  for (std::size_t k = 0; k < kv; k += W) {
+    V ar[Rows];
+    static_for<Rows>([&](auto r) { ar[r] = V::load_unaligned(a + r * K + k); });
+    static_for<Cols>([&](auto j) {
+      const V bj = V::load_unaligned(b + j * K + k);
+      static_for<Rows>([&](auto r) { acc[r * Cols + j] = xsimd::fma(ar[r], bj, acc[r * Cols + j]); });
+    });
+  }
+  alignas(64) T sums[groups * W];
+  // GCC 12 reports the self-initialised _mm512_undefined_ps() inside xsimd's
+  // AVX-512 haddp as uninitialised once inlined (fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+  static_for<groups>([&](auto g) {
+    if constexpr (haddp_lane_swap<T>) {
+      // Lane i of xsimd 8's AVX-512 float haddp is the sum of row p(i), p swapping
+      // lanes 2,3 <-> 4,5 and 10,11 <-> 12,13 (an involution): feed the rows permuted.
+      V rows[W];
+      static_for<W>([&](auto i) {
+        constexpr std::size_t q = i % 8;
+        constexpr std::size_t p = i - q + (q == 2 || q == 3 ? q + 2 : q == 4 || q == 5 ? q - 2 : q);
+        rows[p] = acc[g * W + i];
+      });
+      xsimd::haddp(rows).store_aligned(sums + g * W);
+    } else {
+      xsimd::haddp(acc + g * W).store_aligned(sums + g * W);
+    }
+  });
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  static_for<Rows>([&](auto r) {
+    static_for<Cols>([&](auto j) {
+      T s = sums[r * Cols + j];
+      for (std::size_t k = kv; k < K; ++k) s += a[r * K + k] * b[j * K + k];
+      T& out = c[r * N + j];
+      out = Accumulate ? out + s : s;
+    });
+  });
+  count<&gemm_counters::dot_tiles>(1);
+  count<&gemm_counters::vector_fmas>(tiles * kv);
+  count<&gemm_counters::scalar_fmas>(tiles * (K - kv));
+}
+
+template <class T, std::size_t M, std::size_t N, std::size_t K, bool Accumulate>
+inline void gemm_dot(const T* a, const T* b, T* c) noexcept {
+  using plan = gemm_plan<T, M, N, K, layout::normal, layout::transposed>;
+  constexpr std::size_t DM = std::min(plan::DM, M);
+  constexpr std::size_t DN = M < plan::DM ? std::min(N, plan::W / DM) : std::min(plan::DN, N);
+  constexpr std::size_t m_main = M / DM * DM;
+  constexpr std::size_t n_main = N / DN * DN;
+  for (std::size_t i = 0; i < m_main; i += DM) {
+    for (std::size_t j = 0; j < n_main; j += DN)
+      dot_tile<T, DM, DN, N, K, Accumulate>(a + i * K, b + j * K, c + i * N + j);
+    if constexpr (n_main < N)
+      dot_tile<T, DM, N - n_main, N, K, Accumulate>(a + i * K, b + n_main * K, c + i * N + n_main);
+  }
+  if constexpr (m_main < M) {
+    for (std::size_t j = 0; j < n_main; j += DN)
+      dot_tile<T, M - m_main, DN, N, K, Accumulate>(a + m_main * K, b + j * K, c + m_main * N + j);
+    if constexpr (n_main < N)
+      dot_tile<T, M - m_main, N - n_main, N, K, Accumulate>(a + m_main * K, b + n_main * K,
+                                                             c + m_main * N + n_main);
+  }
+}
+
+// --- strategy: broadcast (packed, register-blocked) -----------------------------------
+
+template <class T>
+inline T* pack_buffer() noexcept {
+  alignas(64) static thread_local T buffer[pack_buffer_bytes / sizeof(T)];
+  return buffer;
+}
+
+/// Packs op(B)(k0 .. k0+kc, j0 .. j0+cols) as a k-major panel Width wide, zero-padded.
+template <class T, std::size_t N, std::size_t K, layout LB, std::size_t Width>
+inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j0, std::size_t cols,
+                       T* dst) noexcept {
+  if constexpr (LB == layout::normal) {
+    for (std::size_t k = 0; k < kc; ++k) {
+      const T* src = b + (k0 + k) * N + j0;
+      T* row = dst + k * Width;
+      std::size_t j = 0;
+      for (; j < cols; ++j) row[j] = src[j];
+      for (; j < Width; ++j) row[j] = T(0);
+    }
+  } else {
+    // B is N x K: column j of op(B) is row j of B. Read along k (contiguous),
+    // write with stride Width into a panel that stays in L1.
+    std::size_t j = 0;
+    for (; j < cols; ++j) {
+      const T* src = b + (j0 + j) * K + k0;
+      for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = src[k];
+    }
+    for (; j < Width; ++j)
+      for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = T(0);
+  }
+  count<&gemm_counters::packed_elements>(kc * Width);
+}
+
+/// C tile (Rows x NV vectors, the last with LastLanes valid lanes) += or = op(A) sliver * op(B) panel.
+/// op(A)(r, k) = a[r * AR + k * AK]; vector v of op(B) row k at b + k * BK + v * W.
+template <class T, std::size_t Rows, std::size_t NV, std::size_t LastLanes, std::size_t AR, std::size_t AK,
+          std::size_t BK, bool BAligned, std::size_t LDC>
+inline void broadcast_tile(std::size_t kc, const T* a, const T* b, T* c, bool load_c) noexcept {
+  using V = vec<T>;
+  constexpr std::size_t W = width<T>;
+  constexpr bool partial = LastLanes != W;
+  V acc[Rows][NV];
+  if (load_c) {
+    static_for<Rows>([&](auto r) {
+      static_for<NV>([&](auto v) {
+        if constexpr (partial && v == NV - 1) {
+          alignas(64) T tmp[W]{};
+          for (std::size_t l = 0; l < LastLanes; ++l) tmp[l] = c[r * LDC + v * W + l];
+          acc[r][v] = V::load_aligned(tmp);
+        } else {
+          acc[r][v] = V::load_unaligned(c + r * LDC + v * W);
+        }
+      });
+    });
+  } else {
+    static_for<Rows>([&](auto r) { static_for<NV>([&](auto v) { acc[r][v] = V(T(0)); }); });
+  }
+  for (std::size_t k = 0; k < kc; ++k) {
+    V bv[NV];
+    static_for<NV>([&](auto v) {
+      if constexpr (BAligned)
+        bv[v] = V::load_aligned(b + k * BK + v * W);
+      else
+        bv[v] = V::load_unaligned(b + k * BK + v * W);
+    });
+    static_for<Rows>([&](auto r) {
+      const V ar(a[r * AR + k * AK]);
+      static_for<NV>([&](auto v) { acc[r][v] = xsimd::fma(ar, bv[v], acc[r][v]); });
+    });
+  }
+  static_for<Rows>([&](auto r) {
+    static_for<NV>([&](auto v) {
+      if constexpr (partial && v == NV - 1) {
+        alignas(64) T tmp[W];
+        acc[r][v].store_aligned(tmp);
+        for (std::size_t l = 0; l < LastLanes; ++l) c[r * LDC + v * W + l] = tmp[l];
+      } else {
+        acc[r][v].store_unaligned(c + r * LDC + v * W);
+      }
+    });
+  });
+  count<&gemm_counters::broadcast_tiles>(1);
+  count<&gemm_counters::vector_fmas>(Rows * NV * W * kc);
+}
+
+template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA, layout LB, bool Accumulate>
+inline void gemm_broadcast(const T* a, const T* b, T* c) noexcept {
+  using plan = gemm_plan<T, M, N, K, LA, LB>;
+  using as = a_strides<LA, M, K>;
+  constexpr std::size_t W = plan::W, NR = plan::NR, NV = plan::NV;
+  constexpr std::size_t KC = plan::KC, NC = plan::NC;
+  constexpr std::size_t MR = plan::MR, MR_last = plan::MR_last;
+  constexpr bool pack_b = plan::pack_b;
+  constexpr std::size_t TAIL = plan::tail_cols, TAIL_NV = plan::tail_nv, TAIL_LANES = plan::tail_last_lanes;
+  // Packed: the block's full panels, then the tail panel. In place: only the tail panel.
+  constexpr std::size_t buffer_elements = pack_b ? KC * NC : (TAIL ? KC * TAIL_NV * W : 1);
+  static_assert(buffer_elements * sizeof(T) <= pack_buffer_bytes);
+  T* const buffer = pack_buffer<T>();
+
+  for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+    const std::size_t nc = std::min(NC, N - j0);
+    const std::size_t panels = nc / NR;  // full panels in this block
+    const bool has_tail = j0 + nc == N && TAIL != 0;
+    for (std::size_t k0 = 0; k0 < K; k0 += KC) {
+      const std::size_t kc = std::min(KC, K - k0);
+      const bool load_c = Accumulate || k0 != 0;
+      T* const tail_panel = pack_b ? buffer + panels * KC * NR : buffer;
+      if constexpr (pack_b)
+        for (std::size_t p = 0; p < panels; ++p)
+          pack_panel<T, N, K, LB, NR>(b, k0, kc, j0 + p * NR, NR, buffer + p * KC * NR);
+      if constexpr (TAIL != 0)
+        if (has_tail) pack_panel<T, N, K, LB, TAIL_NV * W>(b, k0, kc, j0 + panels * NR, TAIL, tail_panel);
+
+      auto row_tile = [&]<std::size_t Rows>(std::integral_constant<std::size_t, Rows>, std::size_t i0) {
+        const T* const ap = a + i0 * as::row + k0 * as::depth;
+        T* const cp = c + i0 * N + j0;
+        for (std::size_t p = 0; p < panels; ++p) {
+          if constexpr (pack_b)
+            broadcast_tile<T, Rows, NV, W, as::row, as::depth, NR, true, N>(kc, ap, buffer + p * KC * NR,
+                                                                            cp + p * NR, load_c);
+          else
+            broadcast_tile<T, Rows, NV, W, as::row, as::depth, N, false, N>(kc, ap, b + k0 * N + j0 + p * NR,
+                                                                           cp + p * NR, load_c);
+        }
+        if constexpr (TAIL != 0)
+          if (has_tail)
+            broadcast_tile<T, Rows, TAIL_NV, TAIL_LANES, as::row, as::depth, TAIL_NV * W, true, N>(
+                kc, ap, tail_panel, cp + panels * NR, load_c);
+      };
+      for (std::size_t t = 0; t + 1 < plan::m_tiles; ++t) row_tile(std::integral_constant<std::size_t, MR>{}, t * MR);
+      row_tile(std::integral_constant<std::size_t, MR_last>{}, (plan::m_tiles - 1) * MR);
+    }
+  }
+}
+
+/// gemm with the strategy forced (tests and benchmarks compare strategies on one shape).
+template <strategy S, class T, std::size_t M, std::size_t N, std::size_t K, layout LA, layout LB, bool Accumulate>
+inline void gemm_with(const T* a, const T* b, T* c) noexcept {
+  if constexpr (S == strategy::scalar) {
+    gemm_scalar<T, M, N, K, LA, LB, Accumulate>(a, b, c);
+  } else if constexpr (S == strategy::dot) {
+    static_assert(LA == layout::normal && LB == layout::transposed,
+                  "typenet: gemm_with<dot>: needs A normal and B transposed");
+    gemm_dot<T, M, N, K, Accumulate>(a, b, c);
+  } else {
+    gemm_broadcast<T, M, N, K, LA, LB, Accumulate>(a, b, c);
+  }
+}
+
+}  // namespace gemm_detail
+
+/// C (M x N, row-major, contiguous) = op(A) * op(B), or C += op(A) * op(B) when Accumulate.
+/// op(A) is M x K: A is stored M x K (normal) or K x M (transposed), read in place.
+/// op(B) is K x N: B is stored K x N (normal) or N x K (transposed), e.g. a dense
+/// layer's out x in weights in X * W^T = gemm<T, batch, out, in, normal, transposed>.
+/// C must not alias A or B. No allocation, no exceptions.
+template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA = layout::normal,
+          layout LB = layout::normal, bool Accumulate = false>
+inline void gemm(const T* a, const T* b, T* c) noexcept {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "typenet: kernels::gemm<T, M, N, K>: T must be float or double");
+  static_assert(M > 0 && N > 0 && K > 0, "typenet: kernels::gemm<T, M, N, K>: every extent must be positive");
+  gemm_detail::gemm_with<gemm_detail::gemm_plan<T, M, N, K, LA, LB>::choice, T, M, N, K, LA, LB, Accumulate>(a, b,
+                                                                                                             c);
+}
+
+}  // namespace typenet::kernels
