@@ -12,6 +12,7 @@
 #include <typenet/expr/literals.hpp>
 #include <typenet/expr/node.hpp>
 #include <typenet/expr/order.hpp>
+#include <typenet/expr/shape.hpp>
 #include <typenet/expr/to_dot.hpp>
 #include <typenet/expr/to_string.hpp>
 #include <typenet/expr/var.hpp>
@@ -19,7 +20,13 @@
 #include <typenet/ops/exp.hpp>
 #include <typenet/ops/leaky_relu.hpp>
 #include <typenet/ops/log.hpp>
+#include <typenet/ops/matmul.hpp>
+#include <typenet/ops/reduce.hpp>
 #include <typenet/ops/relu.hpp>
 #include <typenet/ops/sigmoid.hpp>
+#include <typenet/ops/softmax.hpp>
 #include <typenet/ops/tanh.hpp>
+#include <typenet/ops/transpose.hpp>
 #include <typenet/simplify/sum.hpp>
+#include <typenet/tensor/access.hpp>
+#include <typenet/tensor/matrix.hpp>

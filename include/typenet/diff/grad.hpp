@@ -20,9 +20,19 @@
 
 #include <typenet/expr/diagnostics.hpp>
 #include <typenet/expr/graph.hpp>
+#include <typenet/expr/shape.hpp>
+#include <typenet/ops/reduce.hpp>
 #include <typenet/simplify/sum.hpp>
 
 namespace typenet {
+
+namespace errors {
+struct grad_of_a_matrix {
+  static constexpr std::string_view text =
+      "grad(f, v): f must be 1x1 (a scalar such as a loss; reduce it with tn::sum or tn::mean), but f is ";
+  static constexpr std::string_view separator = "";
+};
+}  // namespace errors
 
 namespace detail {
 
@@ -109,20 +119,36 @@ struct adjoint {
   static constexpr auto in = edge_table<Order>::template incoming<J>();
   template <std::size_t... K>
   static auto collect(std::index_sequence<K...>) -> type_list<typename contribution<Order, in[K].parent, in[K].position>::type...>;
-  using type = std::conditional_t<J + 1 == Order::size, one,
-                                  typename sum_all<zero, decltype(collect(std::make_index_sequence<in.size()>{}))>::type>;
+  // Every adjoint has its node's shape: contributions from broadcasting
+  // parents are summed back, a scalar seed is repeated.
+  using type = std::conditional_t<
+      J + 1 == Order::size, one,
+      fit_shape_t<shape_of_t<at_t<J, Order>>,
+                  typename sum_all<zero, decltype(collect(std::make_index_sequence<in.size()>{}))>::type>>;
 };
 
 
 template <class F, class V, bool Present = (index_of<topological_order_t<F>, V>::value < topological_order_t<F>::size)>
 struct gradient_of {
-  using type = zero;  // f does not depend on v
+  using type = broadcast_t<shape_of_t<V>::rows, shape_of_t<V>::cols, zero>;  // f does not depend on v
 };
 template <class F, class V>
 struct gradient_of<F, V, true> {
   using order = topological_order_t<F>;
   using type = typename adjoint<order, index_of<order, V>::value>::type;
 };
+
+template <class F>
+constexpr bool check_scalar_function() {
+  if constexpr (Poisoned<F> || !Expr<F>) {
+    return true;
+  } else if constexpr (!shape_of_t<F>::is_scalar) {
+    shape_error<errors::grad_of_a_matrix, shape_of_t<F>>();
+    return false;
+  } else {
+    return true;
+  }
+}
 
 template <class V>
 constexpr bool check_wrt() {
@@ -145,7 +171,8 @@ template <class F, class... V>
 constexpr auto grad(const F&, const V&...) {
   static_assert(sizeof...(V) > 0, "typenet: grad(f, v...): name at least one variable to differentiate with respect to");
   static_assert(diag::is_expression<F>, "typenet: grad(f, v...): f must be a typenet expression");
-  constexpr bool ok = diag::is_expression<F> && detail::all_of({detail::check_wrt<V>()...});
+  constexpr bool ok = diag::is_expression<F> && detail::check_scalar_function<F>() &&
+                      detail::all_of({detail::check_wrt<V>()...});
   if constexpr (!ok || Poisoned<F> || sizeof...(V) == 0) return poison{};
   else if constexpr (sizeof...(V) == 1) return handle_t<typename detail::gradient_of<raw_t<F>, V...>::type>{};
   else return std::tuple<handle_t<typename detail::gradient_of<raw_t<F>, V>::type>...>{};

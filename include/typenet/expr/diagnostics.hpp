@@ -22,6 +22,9 @@ inline constexpr bool variable_is_bound_once = Once;
 template <class Argument>
 inline constexpr bool argument_is_binding = false;
 
+template <fixed_string Name, bool OneShape>
+inline constexpr bool variable_has_one_shape = OneShape;
+
 template <class Expression>
 inline constexpr bool is_expression = Operand<Expression>;
 

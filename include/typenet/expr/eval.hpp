@@ -10,9 +10,13 @@
 #include <type_traits>
 #include <utility>
 
+#include <memory>
+
 #include <typenet/expr/diagnostics.hpp>
 #include <typenet/expr/graph.hpp>
 #include <typenet/expr/node.hpp>
+#include <typenet/expr/shape.hpp>
+#include <typenet/tensor/access.hpp>
 
 namespace typenet {
 
@@ -48,9 +52,16 @@ consteval std::size_t binding_position() {
   return i;
 }
 
+template <fixed_string Name, class... Vars>
+consteval std::size_t variable_name_count() {
+  std::size_t n = 0;
+  for (bool same : {(Vars::name == Name)...}) n += same ? 1 : 0;
+  return n;
+}
+
 template <class... Bs>
 struct value_type_of {
-  using type = std::common_type_t<typename Bs::value_type...>;
+  using type = std::common_type_t<element_t<typename Bs::value_type>...>;
 };
 template <>
 struct value_type_of<> {
@@ -75,8 +86,8 @@ template <class Order, std::intmax_t N, std::intmax_t D, class... Bs>
 struct plan_of<Order, constant<N, D>, Bs...> {
   using type = constant<N, D>;
 };
-template <class Order, fixed_string Name, class... Bs>
-struct plan_of<Order, variable<Name>, Bs...> {
+template <class Order, fixed_string Name, std::size_t R, std::size_t C, class... Bs>
+struct plan_of<Order, variable<Name, R, C>, Bs...> {
   using type = read_binding<binding_position<Name, Bs...>()>;
 };
 template <class Order, class Op, class... A, class... Bs>
@@ -97,7 +108,9 @@ template <std::size_t P>
 struct run<read_binding<P>> {
   template <class T, std::size_t K, class Binds>
   static constexpr T value(const std::array<T, K>&, const Binds& binds) {
-    return static_cast<T>(std::get<P>(binds).value);
+    const auto& v = std::get<P>(binds).value;
+    if constexpr (Matrix<decltype(v)>) return static_cast<T>(v(0, 0));  // a 1 x 1 matrix
+    else return static_cast<T>(v);
   }
 };
 template <class Op, class Info, std::size_t... I>
@@ -118,6 +131,105 @@ constexpr std::array<T, sizeof...(Ns)> evaluate_all(type_list<Ns...>, const std:
         (values[I] = run<typename plan_of<order, Ns, Bs...>::type>::value(values, binds), 0)...};
   }(std::index_sequence_for<Ns...>{});
   return values;
+}
+
+// --- the matrix path: each node's value is a number or a tn::matrix ----------
+
+template <std::size_t I, class V>
+struct slot {
+  V value;
+};
+template <class Is, class... V>
+struct slots;
+template <std::size_t... I, class... V>
+struct slots<std::index_sequence<I...>, V...> : slot<I, V>... {};
+template <std::size_t I, class V>
+constexpr V& slot_value(slot<I, V>& s) noexcept {
+  return s.value;
+}
+template <std::size_t I, class V>
+constexpr const V& slot_value(const slot<I, V>& s) noexcept {
+  return s.value;
+}
+
+template <class Op>
+constexpr bool is_elementwise() {
+  if constexpr (requires { Op::elementwise; }) return Op::elementwise;
+  else return true;
+}
+
+/// Stores the value of one node (slot Out) from the values already computed.
+template <class Plan>
+struct run_into;
+template <std::intmax_t N, std::intmax_t D>
+struct run_into<constant<N, D>> {
+  template <std::size_t Out, class Slots, class Binds>
+  static void exec(Slots& s, const Binds&) {
+    auto& out = slot_value<Out>(s);
+    using T = element_t<decltype(out)>;
+    out = static_cast<T>(N) / static_cast<T>(D);
+  }
+};
+template <std::size_t P>
+struct run_into<read_binding<P>> {
+  template <std::size_t Out, class Slots, class Binds>
+  static void exec(Slots& s, const Binds& binds) {
+    auto& out = slot_value<Out>(s);
+    using T = element_t<decltype(out)>;
+    const auto& v = std::get<P>(binds).value;
+    if constexpr (Matrix<decltype(out)>) {
+      for (std::size_t i = 0; i < out.size; ++i) out.values[i] = static_cast<T>(v.values[i]);
+    } else if constexpr (Matrix<decltype(v)>) {
+      out = static_cast<T>(v(0, 0));
+    } else {
+      out = static_cast<T>(v);
+    }
+  }
+};
+template <class Op, class Info, std::size_t... I>
+struct run_into<apply_op<Op, Info, I...>> {
+  template <std::size_t Out, class Slots, class Binds>
+  static void exec(Slots& s, const Binds&) {
+    auto& out = slot_value<Out>(s);
+    using V = std::remove_cvref_t<decltype(out)>;
+    using T = element_t<V>;
+    if constexpr (!is_elementwise<Op>()) {
+      Op::compute(out, slot_value<I>(s)...);
+    } else {
+      for (std::size_t r = 0; r < value_shape<V>::rows; ++r)
+        for (std::size_t c = 0; c < value_shape<V>::cols; ++c)
+          element(out, r, c) =
+              Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(element(slot_value<I>(s), r, c))...});
+    }
+  }
+};
+
+template <class T, class E>
+using node_value_t = value_t<T, shape_of_t<E>::rows, shape_of_t<E>::cols>;
+
+template <class T, class Order>
+struct slots_for;
+template <class T, class... Ns>
+struct slots_for<T, type_list<Ns...>> {
+  using type = slots<std::index_sequence_for<Ns...>, node_value_t<T, Ns>...>;
+};
+
+/// All node values of `order`, computed once each in topological order. On
+/// the heap: the values of a network's layers do not belong on the stack.
+template <class T, class... Ns, class... Bs>
+auto evaluate_all_matrix(type_list<Ns...>, const std::tuple<Bs...>& binds) {
+  using order = type_list<Ns...>;
+  auto values = std::make_unique<typename slots_for<T, order>::type>();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (void)std::initializer_list<int>{
+        (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(*values, binds), 0)...};
+  }(std::index_sequence_for<Ns...>{});
+  return values;
+}
+
+template <class... Ns>
+constexpr bool all_scalar(type_list<Ns...>) {
+  return all_of({shape_of_t<Ns>::is_scalar...});
 }
 
 template <fixed_string Name, bool Bound>
@@ -145,6 +257,8 @@ constexpr bool check_bindings(type_list<Vars...>, type_list<Bs...>) {
   } else {
     static_assert(all_of({diag::variable_is_bound_once<Bs::name, binding_count<Bs::name, Bs...>() == 1>...}),
                   "typenet: eval: a variable is bound twice");
+    static_assert(all_of({diag::variable_has_one_shape<Vars::name, variable_name_count<Vars::name, Vars...>() == 1>...}),
+                  "typenet: a variable name is used with two different shapes in one expression");
     // One assertion per variable, so the diagnostic names the unbound one.
     bool ok = true;
     (void)std::initializer_list<int>{(ok = ok && check_bound<Vars::name, binding_count<Vars::name, Bs...>() != 0>(), 0)...};
@@ -157,8 +271,13 @@ constexpr auto evaluate_roots(const Bs&... binds) {
   using order = topological_order_t<Roots...>;
   using T = typename value_type_of<Bs...>::type;
   // qualified: an unqualified call would run ADL over every node type in `order`
-  const auto values = detail::evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
-  return std::array<T, sizeof...(Roots)>{values[index_of<order, Roots>::value]...};
+  if constexpr (detail::all_scalar(order{})) {
+    const auto values = detail::evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
+    return std::array<T, sizeof...(Roots)>{values[index_of<order, Roots>::value]...};
+  } else {
+    const auto values = detail::evaluate_all_matrix<T>(order{}, std::tuple<Bs...>{binds...});
+    return std::tuple<node_value_t<T, Roots>...>{slot_value<index_of<order, Roots>::value>(*values)...};
+  }
 }
 
 }  // namespace detail
@@ -176,7 +295,7 @@ constexpr auto eval(const E&, const Bs&... binds) {
     return typename detail::value_type_of<>::type{};
   } else if constexpr (Expr<E>) {
     if constexpr (!detail::check_bindings(variables_t<E>{}, type_list<Bs...>{})) return poison{};
-    else return detail::evaluate_roots<raw_t<E>>(binds...)[0];
+    else return std::get<0>(detail::evaluate_roots<raw_t<E>>(binds...));
   } else {
     return [&]<class... Roots>(std::tuple<Roots...>*) {
       if constexpr (!detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{})) return poison{};

@@ -3,6 +3,7 @@
 /// the graph. Leaves are exact constants and named variables; every inner
 /// node is `node<Op, Args...>` where `Op` (one file in ops/ or simplify/)
 /// carries the value rule, the derivative rule and the printing rule.
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -37,19 +38,55 @@ struct binding {
   T value;
 };
 
-/// A named scalar variable. `x = 3.0` binds it for eval.
-template <fixed_string Name>
+namespace detail {
+template <class T>
+struct matrix_shape_of {  // a matrix-like value: T::rows x T::cols; anything else is a scalar
+  static constexpr std::size_t rows = 1;
+  static constexpr std::size_t cols = 1;
+  static constexpr bool is_matrix = false;
+};
+template <class T>
+  requires requires {
+    T::rows;
+    T::cols;
+    typename T::value_type;
+  }
+struct matrix_shape_of<T> {
+  static constexpr std::size_t rows = T::rows;
+  static constexpr std::size_t cols = T::cols;
+  static constexpr bool is_matrix = true;
+};
+}  // namespace detail
+
+namespace diag {
+template <fixed_string Name, std::size_t Rows, std::size_t Cols, std::size_t ValueRows, std::size_t ValueCols>
+inline constexpr bool bound_value_has_the_variables_shape = Rows == ValueRows && Cols == ValueCols;
+template <fixed_string Name, std::size_t Rows, std::size_t Cols>
+inline constexpr bool matrix_variable_is_bound_to_a_matrix = false;
+}  // namespace diag
+
+/// A named variable of shape Rows x Cols (1 x 1: a scalar). `x = 3.0` or
+/// `W = tn::matrix<float, R, C>{...}` binds it for eval.
+template <fixed_string Name, std::size_t Rows = 1, std::size_t Cols = 1>
 struct variable : expr_base {
   static_assert(Name.size() > 0, "typenet: a variable needs a non-empty name");
+  static_assert(Rows > 0 && Cols > 0, "typenet: var<name, rows, cols>: rows and cols must be positive");
   static constexpr fixed_string name = Name;
+  static constexpr std::size_t rows = Rows;
+  static constexpr std::size_t cols = Cols;
 
   template <class T>
     requires(!Expr<T>)
   constexpr auto operator=(const T& value) const {  // NOLINT(misc-unconventional-assign-operator)
+    using S = detail::matrix_shape_of<T>;
     if constexpr (std::is_arithmetic_v<T>) {
       using V = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+      static_assert(diag::matrix_variable_is_bound_to_a_matrix<Name, Rows, Cols> || (Rows == 1 && Cols == 1),
+                    "typenet: binding: a matrix variable is bound to a number; bind a tn::matrix of its shape");
       return binding<Name, V>{static_cast<V>(value)};
     } else {
+      static_assert(diag::bound_value_has_the_variables_shape<Name, Rows, Cols, S::rows, S::cols>,
+                    "typenet: binding: the value's shape differs from the variable's shape");
       return binding<Name, T>{value};
     }
   }
@@ -144,8 +181,8 @@ template <std::intmax_t N, std::intmax_t D>
 struct is_constant<constant<N, D>> : std::true_type {};
 template <class T>
 struct is_variable : std::false_type {};
-template <fixed_string Name>
-struct is_variable<variable<Name>> : std::true_type {};
+template <fixed_string Name, std::size_t R, std::size_t C>
+struct is_variable<variable<Name, R, C>> : std::true_type {};
 template <class T, class Op>
 struct is_node_of : std::false_type {};
 template <class Op, class... A>

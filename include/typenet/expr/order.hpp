@@ -26,8 +26,8 @@ template <class T>
 inline constexpr int kind_rank = 2;
 template <std::intmax_t N, std::intmax_t D>
 inline constexpr int kind_rank<constant<N, D>> = 0;
-template <fixed_string Name>
-inline constexpr int kind_rank<variable<Name>> = 1;
+template <fixed_string Name, std::size_t R, std::size_t C>
+inline constexpr int kind_rank<variable<Name, R, C>> = 1;
 
 constexpr int sign(int v) noexcept { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
 
@@ -53,8 +53,10 @@ template <class A, class B>
 struct order_same_kind;
 template <std::intmax_t N1, std::intmax_t D1, std::intmax_t N2, std::intmax_t D2>
 struct order_same_kind<constant<N1, D1>, constant<N2, D2>> : int_constant<compare(rational{N1, D1}, rational{N2, D2})> {};
-template <fixed_string A, fixed_string B>
-struct order_same_kind<variable<A>, variable<B>> : int_constant<sign(A.view().compare(B.view()))> {};
+template <fixed_string A, std::size_t RA, std::size_t CA, fixed_string B, std::size_t RB, std::size_t CB>
+struct order_same_kind<variable<A, RA, CA>, variable<B, RB, CB>>
+    : int_constant<A.view() != B.view() ? sign(A.view().compare(B.view()))
+                                        : (RA != RB ? (RA < RB ? -1 : 1) : (CA != CB ? (CA < CB ? -1 : 1) : 0))> {};
 template <class O1, class... A, class O2, class... B>
 struct order_same_kind<node<O1, A...>, node<O2, B...>> {
   static constexpr int by_name = sign(std::string_view{O1::name}.compare(std::string_view{O2::name}));

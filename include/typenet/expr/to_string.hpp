@@ -9,13 +9,16 @@
 
 #include <typenet/expr/node.hpp>
 #include <typenet/ops/leaky_relu.hpp>
+#include <typenet/ops/matmul.hpp>
+#include <typenet/ops/reduce.hpp>
+#include <typenet/ops/transpose.hpp>
 #include <typenet/simplify/sum.hpp>
 
 namespace typenet {
 
 namespace detail {
 
-enum class precedence : int { sum = 1, product = 2, power = 3, atom = 4 };
+enum class precedence : int { sum = 1, product = 2, matmul = 3, power = 4, atom = 5 };
 
 struct printed {
   std::string text;
@@ -61,8 +64,8 @@ static printed print(constant<N, D>) {
   else return {integer_text(N) + "/" + integer_text(D), precedence::product};
 }
 
-template <fixed_string Name>
-static printed print(variable<Name>) {
+template <fixed_string Name, std::size_t R, std::size_t C>
+static printed print(variable<Name, R, C>) {
   return {std::string{Name.view()}, precedence::atom};
 }
 
@@ -73,6 +76,22 @@ static printed print(node<Op, A>) {
     text += ", " + rational_text(Op::parameter);
   }
   return {text + ")", precedence::atom};
+}
+
+/// Matrix product `A @ B` (as in NumPy and PyTorch: `*` is elementwise in
+/// printed formulas), transpose `W^T`.
+template <class A, class B>
+static printed print(node<matmul_op, A, B>) {
+  return {parenthesize(print(A{}), precedence::matmul) + " @ " + parenthesize(print(B{}), precedence::power),
+          precedence::matmul};
+}
+template <class A>
+static printed print(node<transpose_op, A>) {
+  return {parenthesize(print(A{}), precedence::atom) + "^T", precedence::power};
+}
+template <std::size_t R, std::size_t C, class A>
+static printed print(node<broadcast_op<R, C>, A>) {
+  return {"broadcast(" + print(A{}).text + ", " + std::to_string(R) + "x" + std::to_string(C) + ")", precedence::atom};
 }
 
 /// x^e on its own (inside a product, negative powers go to the denominator).

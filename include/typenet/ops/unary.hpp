@@ -20,12 +20,26 @@ namespace detail {
 // SFINAE rather than a requires-expression: clang formats the message of every
 // failed requires-expression, and printing a deep type is exponential.
 template <class Op, class A, class = void>
-struct unary_impl {
+struct unary_simplify {
   using type = node<Op, A>;
 };
 template <class Op, class A>
-struct unary_impl<Op, A, std::void_t<decltype(Op::simplify(A{}))>> {
+struct unary_simplify<Op, A, std::void_t<decltype(Op::simplify(A{}))>> {
   using type = decltype(Op::simplify(A{}));
+};
+}  // namespace detail
+
+/// Rewrites of Op(A) that another op's file contributes (log(softmax(x)) ->
+/// log_softmax(x)): specialize with a member `type`.
+template <class Op, class A>
+struct unary_rewrite {};
+
+namespace detail {
+template <class Op, class A, class = void>
+struct unary_impl : unary_simplify<Op, A> {};
+template <class Op, class A>
+struct unary_impl<Op, A, std::void_t<typename unary_rewrite<Op, A>::type>> {
+  using type = typename unary_rewrite<Op, A>::type;
 };
 }  // namespace detail
 

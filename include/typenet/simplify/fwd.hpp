@@ -11,7 +11,10 @@
 ///                    (`x * x^2` -> `x^3`, `x/x` -> 1).
 ///  - pow<B, E>:      E an exact exponent other than 0 and 1 (or any expression);
 ///                    integer powers of constants, powers and products folded.
+#include <type_traits>
+
 #include <typenet/expr/node.hpp>
+#include <typenet/expr/shape.hpp>
 
 namespace typenet {
 
@@ -27,14 +30,32 @@ template <class A, class B>
 struct mul_impl;
 template <class B, class E>
 struct pow_impl;
+
+/// The operand of a broadcast node (ops/reduce.hpp), or E itself.
+template <class E>
+struct broadcast_operand {
+  using type = E;
+};
+/// A broadcast operand is redundant next to an operand of its full shape:
+/// `broadcast(x, RxC) * Y` = `x * Y` when Y is R x C.
+template <template <class, class> class Impl, class A, class B, bool Same = std::is_same_v<shape_of_t<A>, shape_of_t<B>>>
+struct elementwise_entry {
+  using type = typename Impl<A, B>::type;
+};
+template <template <class, class> class Impl, class A, class B>
+struct elementwise_entry<Impl, A, B, true> {
+  using A2 = typename broadcast_operand<A>::type;
+  using B2 = std::conditional_t<std::is_same_v<A2, A>, typename broadcast_operand<B>::type, B>;
+  using type = typename Impl<A2, B2>::type;
+};
 }  // namespace detail
 
 /// Canonical A + B.
 template <class A, class B>
-using add_t = typename detail::add_impl<A, B>::type;
-/// Canonical A * B.
+using add_t = typename detail::elementwise_entry<detail::add_impl, A, B>::type;
+/// Canonical A * B (elementwise, broadcasting).
 template <class A, class B>
-using mul_t = typename detail::mul_impl<A, B>::type;
+using mul_t = typename detail::elementwise_entry<detail::mul_impl, A, B>::type;
 /// Canonical B ^ E.
 template <class B, class E>
 using pow_t = typename detail::pow_impl<B, E>::type;

@@ -1,0 +1,72 @@
+#pragma once
+/// Matrix product. `A * B` on two matrices (anything but 1 x 1 on either
+/// side, which scales instead) with A: M x K, B: K x N gives M x N.
+/// VJP: dA = G B^T, dB = A^T G.
+#include <cstddef>
+#include <string_view>
+
+#include <typenet/expr/shape.hpp>
+#include <typenet/ops/transpose.hpp>
+#include <typenet/simplify/fwd.hpp>
+#include <typenet/tensor/access.hpp>
+
+namespace typenet {
+
+struct matmul_op {
+  static constexpr std::string_view name = "matmul";
+  static constexpr bool elementwise = false;
+
+  template <std::size_t I, class A, class B, class Adj>
+  static constexpr auto vjp(node<matmul_op, A, B>, Adj);
+
+  /// Reference value rule (the fused step uses the kernels).
+  template <class Out, class L, class R>
+  static void compute(Out& out, const L& a, const R& b) noexcept {
+    using T = element_t<Out>;
+    constexpr std::size_t M = detail::value_shape<L>::rows;
+    constexpr std::size_t K = detail::value_shape<L>::cols;
+    constexpr std::size_t N = detail::value_shape<R>::cols;
+    for (std::size_t i = 0; i < M; ++i) {
+      for (std::size_t j = 0; j < N; ++j) element(out, i, j) = T(0);
+      for (std::size_t k = 0; k < K; ++k) {
+        const T aik = element(a, i, k);
+        for (std::size_t j = 0; j < N; ++j) element(out, i, j) += aik * element(b, k, j);
+      }
+    }
+  }
+};
+
+template <class SA, class SB>
+struct op_shape<matmul_op, SA, SB> {
+  using type = shape<SA::rows, SB::cols>;
+};
+
+namespace detail {
+template <class A, class B, bool Scales = shape_of_t<A>::is_scalar || shape_of_t<B>::is_scalar>
+struct matmul_impl {
+  using type = node<matmul_op, A, B>;
+};
+template <class A, class B>
+struct matmul_impl<A, B, true> {
+  using type = mul_t<A, B>;  // (1 x 1) * (1 x N) or (M x 1) * (1 x 1): a scaling
+};
+}  // namespace detail
+
+/// Canonical A * B (matrix product).
+template <class A, class B>
+using matmul_t = typename detail::matmul_impl<A, B>::type;
+
+template <std::size_t I, class A, class B, class Adj>
+constexpr auto matmul_op::vjp(node<matmul_op, A, B>, Adj) {
+  if constexpr (I == 0) return matmul_t<Adj, transpose_t<B>>{};
+  else return matmul_t<transpose_t<A>, Adj>{};
+}
+
+namespace errors {
+struct matmul_inner_dimensions_differ {
+  static constexpr std::string_view text = "matmul: inner dimensions differ: ";
+  static constexpr std::string_view separator = " * ";
+};
+}  // namespace errors
+
+}  // namespace typenet
