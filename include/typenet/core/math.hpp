@@ -14,7 +14,9 @@
 ///
 /// The scalar and batch versions of each function use the same formula, so the
 /// two paths agree exactly for + - * / sqrt and comparisons, and within the
-/// accuracy of xsimd's exp/log/tanh/pow (a few ulps) for the rest.
+/// accuracy of xsimd's exp/log/tanh/pow (a few ulps) for the rest; xsimd's
+/// exp also flushes results below the smallest normal number to 0 where libm
+/// returns subnormals.
 #include <cmath>
 #include <cstdint>
 #include <limits>

@@ -121,17 +121,21 @@ repeated<T> view(const scalar<T>& o, std::size_t) noexcept {
 }
 
 /// out[i] = f(views at i) for i < N: full batches, then the scalar tail.
+// (Loop bounds are compile-time constants: with a run-time `i` carried from
+// the vector loop into the tail loop, GCC 12 warns about a wrap-around that
+// cannot happen.)
+template <std::size_t N, class T>
+inline constexpr std::size_t vector_end = vectorized<T> ? N - N % width<T> : 0;
+
 template <std::size_t N, class T, class F, class... Views>
 inline void map_span(T* out, F& f, const Views&... v) noexcept {
-  std::size_t i = 0;
   if constexpr (vectorized<T>) {
-    constexpr std::size_t W = width<T>;
-    for (; i + W <= N; i += W) {
+    for (std::size_t i = 0; i < vector_end<N, T>; i += width<T>) {
       count_vector();
       store(out + i, batch<T>(f(v.vec(i)...)));
     }
   }
-  for (; i < N; ++i) {
+  for (std::size_t i = vector_end<N, T>; i < N; ++i) {
     count_scalar();
     out[i] = static_cast<T>(f(v.at(i)...));
   }
@@ -157,22 +161,22 @@ struct accumulator<T> {
 /// acc += sum over i < N of f(views at i).
 template <std::size_t N, class T, class F, class... Views>
 inline void reduce_span(accumulator<T>& acc, F& f, const Views&... v) noexcept {
-  std::size_t i = 0;
   if constexpr (vectorized<T>) {
     constexpr std::size_t W = width<T>;
-    for (; i + 4 * W <= N; i += 4 * W) {
+    constexpr std::size_t unrolled_end = N - N % (4 * W);
+    for (std::size_t i = 0; i < unrolled_end; i += 4 * W) {
       count_vector(4);
       acc.v[0] += batch<T>(f(v.vec(i)...));
       acc.v[1] += batch<T>(f(v.vec(i + W)...));
       acc.v[2] += batch<T>(f(v.vec(i + 2 * W)...));
       acc.v[3] += batch<T>(f(v.vec(i + 3 * W)...));
     }
-    for (std::size_t k = 0; i + W <= N; i += W, ++k) {
+    for (std::size_t i = unrolled_end, k = 0; i < vector_end<N, T>; i += W, ++k) {
       count_vector();
       acc.v[k] += batch<T>(f(v.vec(i)...));
     }
   }
-  for (; i < N; ++i) {
+  for (std::size_t i = vector_end<N, T>; i < N; ++i) {
     count_scalar();
     acc.s += static_cast<T>(f(v.at(i)...));
   }
