@@ -255,10 +255,12 @@ constexpr bool check_bindings(type_list<Vars...>, type_list<Bs...>) {
                   "typenet: eval(expr, bindings...): every argument after the expression must be a binding such as x = 1.0");
     return false;
   } else {
-    static_assert(all_of({diag::variable_is_bound_once<Bs::name, binding_count<Bs::name, Bs...>() == 1>...}),
-                  "typenet: eval: a variable is bound twice");
+    constexpr bool one_shape_each = all_of({variable_name_count<Vars::name, Vars...>() == 1 ...});
     static_assert(all_of({diag::variable_has_one_shape<Vars::name, variable_name_count<Vars::name, Vars...>() == 1>...}),
                   "typenet: a variable name is used with two different shapes in one expression");
+    if constexpr (!one_shape_each) return false;
+    static_assert(all_of({diag::variable_is_bound_once<Bs::name, binding_count<Bs::name, Bs...>() == 1>...}),
+                  "typenet: eval: a variable is bound twice");
     // One assertion per variable, so the diagnostic names the unbound one.
     bool ok = true;
     (void)std::initializer_list<int>{(ok = ok && check_bound<Vars::name, binding_count<Vars::name, Bs...>() != 0>(), 0)...};

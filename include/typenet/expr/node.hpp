@@ -11,6 +11,7 @@
 #include <typenet/core/fixed_string.hpp>
 #include <typenet/core/rational.hpp>
 #include <typenet/core/type_list.hpp>
+#include <typenet/expr/shape_error.hpp>
 
 namespace typenet {
 
@@ -29,6 +30,17 @@ struct constant : expr_base {
 
 using zero = constant<0>;
 using one = constant<1>;
+
+/// What an operation returns after it has reported an error: every further
+/// operation on it quietly yields poison again, so the user sees one error.
+struct poison {
+  // so that `double v = tn::eval(bad...)` adds no second error after the first
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  constexpr operator T() const noexcept {  // NOLINT(google-explicit-constructor)
+    return T{};
+  }
+};
 
 /// A bound value: what `x = 3.0` produces.
 template <fixed_string Name, class T>
@@ -59,8 +71,6 @@ struct matrix_shape_of<T> {
 }  // namespace detail
 
 namespace diag {
-template <fixed_string Name, std::size_t Rows, std::size_t Cols, std::size_t ValueRows, std::size_t ValueCols>
-inline constexpr bool bound_value_has_the_variables_shape = Rows == ValueRows && Cols == ValueCols;
 template <fixed_string Name, std::size_t Rows, std::size_t Cols>
 inline constexpr bool matrix_variable_is_bound_to_a_matrix = false;
 }  // namespace diag
@@ -85,9 +95,12 @@ struct variable : expr_base {
                     "typenet: binding: a matrix variable is bound to a number; bind a tn::matrix of its shape");
       return binding<Name, V>{static_cast<V>(value)};
     } else {
-      static_assert(diag::bound_value_has_the_variables_shape<Name, Rows, Cols, S::rows, S::cols>,
-                    "typenet: binding: the value's shape differs from the variable's shape");
-      return binding<Name, T>{value};
+      if constexpr (Rows != S::rows || Cols != S::cols) {
+        static_assert(!shape_error<errors::bound_value_shape<Name>, shape<Rows, Cols>, shape<S::rows, S::cols>>::value);
+        return poison{};
+      } else {
+        return binding<Name, T>{value};
+      }
     }
   }
 };
@@ -155,17 +168,6 @@ using handle_t = typename detail::wrap<Raw>::type;
 /// The raw expression type behind a public one.
 template <class T>
 using raw_t = typename detail::unwrap<std::remove_cvref_t<T>>::type;
-
-/// What an operation returns after it has reported an error: every further
-/// operation on it quietly yields poison again, so the user sees one error.
-struct poison {
-  // so that `double v = tn::eval(bad...)` adds no second error after the first
-  template <class T>
-    requires std::is_arithmetic_v<T>
-  constexpr operator T() const noexcept {  // NOLINT(google-explicit-constructor)
-    return T{};
-  }
-};
 
 template <class T>
 concept Poisoned = std::is_same_v<std::remove_cvref_t<T>, poison>;

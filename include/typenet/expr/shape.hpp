@@ -15,17 +15,10 @@
 
 #include <typenet/core/fixed_string.hpp>
 #include <typenet/expr/node.hpp>
+#include <typenet/expr/shape_error.hpp>
 
 namespace typenet {
 
-template <std::size_t Rows, std::size_t Cols>
-struct shape {
-  static constexpr std::size_t rows = Rows;
-  static constexpr std::size_t cols = Cols;
-  static constexpr std::size_t size = Rows * Cols;
-  static constexpr bool is_scalar = Rows == 1 && Cols == 1;
-};
-using scalar_shape = shape<1, 1>;
 
 namespace detail {
 constexpr std::size_t max_of(std::initializer_list<std::size_t> v) {
@@ -76,82 +69,5 @@ using shape_of_t = typename detail::shape_of_impl<raw_t<E>>::type;
 
 template <class E>
 inline constexpr bool is_scalar_v = shape_of_t<E>::is_scalar;
-
-// ---------------------------------------------------------------------------
-// Messages with numbers in them. A static_assert message must be a literal,
-// so for g++ the text is built at compile time and carried by the type whose
-// use is the error: g++ prints a string template argument as text on the
-// first error line,
-//   error: invalid application of 'sizeof' to incomplete type
-//   'typenet::errors::typenet_shape_error<...{"typenet: matmul: inner dimensions differ: 16x784 * 32x1"}>'
-// clang prints such an argument as character codes, so for clang a
-// static_assert fails whose condition spells the error and the shapes:
-//   error: static assertion failed due to requirement 'typenet::diag::shapes_agree<
-//   typenet::error::matmul_inner_dimensions_differ, typenet::shape<16, 784>, typenet::shape<32, 1>>'
-
-namespace detail {
-struct message_buffer {
-  char chars[256]{};
-  std::size_t size = 0;
-  constexpr message_buffer& operator<<(std::string_view s) {
-    for (char c : s)
-      if (size + 1 < sizeof chars) chars[size++] = c;
-    return *this;
-  }
-  constexpr message_buffer& operator<<(std::size_t v) {
-    char digits[24]{};
-    std::size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    while (n > 0) *this << std::string_view{&digits[--n], 1};
-    return *this;
-  }
-  template <std::size_t R, std::size_t C>
-  constexpr message_buffer& operator<<(shape<R, C>) {
-    return *this << R << std::string_view{"x"} << C;
-  }
-};
-template <std::size_t N>
-constexpr fixed_string<N> to_fixed_string(const message_buffer& b) {
-  char chars[N + 1]{};
-  for (std::size_t i = 0; i < N; ++i) chars[i] = b.chars[i];
-  return fixed_string<N>{chars};
-}
-/// "typenet: <Error::text>16x784<Error::separator>32x1"
-template <class Error, class... Shapes>
-constexpr message_buffer shape_message() {
-  message_buffer b;
-  b << std::string_view{"typenet: "} << Error::text;
-  std::size_t i = 0;
-  (void)std::initializer_list<int>{((i++ == 0 ? b : b << Error::separator) << Shapes{}, 0)...};
-  return b;
-}
-}  // namespace detail
-
-namespace errors {
-/// Never defined: naming it is the error. Its argument is the message.
-template <fixed_string Message>
-struct typenet_shape_error;
-}  // namespace error
-
-namespace diag {
-template <class Error, class... Shapes>
-inline constexpr bool shapes_agree = false;
-}  // namespace diag
-
-/// Reports the shape error `Error` (a struct in namespace typenet::errors with
-/// `text` and `separator`) for the given operand shapes. Instantiate it only
-/// when the error is real (in a discarded `if constexpr` branch otherwise).
-template <class Error, class... Shapes>
-constexpr void shape_error() {
-#if defined(__clang__)
-  static_assert(diag::shapes_agree<Error, Shapes...>, "typenet: shapes do not agree (the operation and shapes are named above)");
-#else
-  constexpr detail::message_buffer message = detail::shape_message<Error, Shapes...>();
-  (void)sizeof(errors::typenet_shape_error<detail::to_fixed_string<message.size>(message)>);
-#endif
-}
 
 }  // namespace typenet
