@@ -353,6 +353,20 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(column_vector_and_row_vector_alone, T, float_types
   for (std::size_t i = 0; i < R * C; ++i) BOOST_TEST(z[i] == out[i] + row[i % C]);
 }
 
+BOOST_AUTO_TEST_CASE_TEMPLATE(operands_deduce_their_element_type, T, float_types) {
+  T data[3] = {T(1), T(2), T(3)};
+  const T* cdata = data;
+  static_assert(std::is_same_v<decltype(kn::full{data}), kn::full<T>>);
+  static_assert(std::is_same_v<decltype(kn::full{cdata}), kn::full<T>>);
+  static_assert(std::is_same_v<decltype(kn::row_vector{cdata}), kn::row_vector<T>>);
+  static_assert(std::is_same_v<decltype(kn::column_vector{data}), kn::column_vector<T>>);
+  static_assert(std::is_same_v<decltype(kn::scalar{T(2)}), kn::scalar<T>>);
+  T out[3];
+  kn::map<3>(out, [](auto x, auto s) { return x * s; }, kn::full{cdata}, kn::scalar{T(2)});
+  BOOST_TEST(out[0] == T(2));
+  BOOST_TEST(out[2] == T(6));
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(map_on_a_tn_matrix, T, float_types) {
   tn::matrix<T, 4, 10> x, y;
   for (std::size_t i = 0; i < x.size; ++i) x.values[i] = T(i) - T(20);

@@ -48,12 +48,16 @@ struct scalar {
   T v;
 };
 
+// `kernels::full{p}` for float* and const float* alike; `scalar{v}` (clang
+// before 17 has no aggregate deduction).
 template <class T>
-full(T*) -> full<T>;
+full(const T*) -> full<T>;
 template <class T>
-row_vector(T*) -> row_vector<T>;
+row_vector(const T*) -> row_vector<T>;
 template <class T>
-column_vector(T*) -> column_vector<T>;
+column_vector(const T*) -> column_vector<T>;
+template <class T>
+scalar(T) -> scalar<T>;
 
 namespace simd_detail {
 
