@@ -8,7 +8,7 @@
 ///    which the compiler unrolls completely.
 ///  - `dot`: A normal and B transposed (X * W^T) with few rows of A: every
 ///    C(i, j) is a dot product of two contiguous rows, vectorised along K; a
-///    4x4 tile of vector accumulators is reduced with one `haddp`. Nothing is
+///    4x4 tile of vector accumulators is reduced with zips in 128-bit lanes. Nothing is
 ///    packed, so the 1x784x16 inference row and the 32x784x16 batch never pay
 ///    for transposing W.
 ///  - `broadcast`: the Goto/BLIS register-blocked micro-kernel. An MR x (NV*W)
@@ -148,7 +148,7 @@ struct gemm_plan {
   static constexpr std::size_t tail_nv = ceil_div(tail_cols, W);
   static constexpr std::size_t tail_last_lanes = tail_cols - (tail_nv == 0 ? 0 : (tail_nv - 1) * W);
 
-  // dot: a DM x DN tile of vector accumulators, reduced by haddp in groups of W.
+  // dot: a DM x DN tile of vector accumulators, reduced together (reduce_lanes).
   static constexpr std::size_t DM = 4;
   static constexpr std::size_t DN = 4;
 };
@@ -169,11 +169,62 @@ inline void gemm_scalar(const T* a, const T* b, T* c) noexcept {
   count<&gemm_counters::scalar_fmas>(M * N * K);
 }
 
-/// xsimd 8's AVX-512 haddp for float returns its sums with lanes 2,3 and 4,5
-/// (and 10,11 and 12,13) swapped; double is right. The unit test checks both.
+// --- horizontal sums --------------------------------------------------------------------
+
+/// xsimd 8's zip_lo/zip_hi interleave within each 128-bit lane (SSE, AVX, AVX-512).
+/// xsimd::haddp is not used: its AVX-512 float version returns lanes 2,3 and
+/// 4,5 swapped, and under GCC 12 its out-of-line copy trips -Werror=uninitialized
+/// on _mm512_undefined_ps(). Other xsimd versions take the plain hadd path below.
+inline constexpr bool zip_in_128_bit_lanes = XSIMD_VERSION_MAJOR < 9;
+/// Vectors reduced together: those whose sums fill one 128-bit lane.
 template <class T>
-inline constexpr bool haddp_lane_swap = XSIMD_VERSION_MAJOR < 9 && std::is_same_v<T, float> &&
-                                        std::is_base_of_v<xsimd::avx512f, typename vec<T>::arch_type>;
+inline constexpr std::size_t reduce_group = zip_in_128_bit_lanes && width<T> * sizeof(T) % 16 == 0 ? 16 / sizeof(T) : 1;
+
+// GCC 12 reports the self-initialised _mm512_undefined_ps() inside the AVX-512
+// unpack intrinsics as uninitialised once inlined (fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+/// sums[t] = the sum of the lanes of acc[t], t < Count (a multiple of reduce_group<T>).
+/// Groups of G = 16 / sizeof(T) vectors fold with zips into one vector whose every
+/// 128-bit lane holds G partial sums; the lanes are then added as scalars.
+template <class T, std::size_t Count>
+[[gnu::always_inline]] inline void reduce_lanes(const vec<T>* acc, T* sums) noexcept {
+  using V = vec<T>;
+  constexpr std::size_t W = width<T>;
+  constexpr std::size_t G = reduce_group<T>;
+  if constexpr (G == 1) {
+    static_for<Count>([&](auto t) { sums[t] = xsimd::hadd(acc[t]); });
+  } else {
+    constexpr std::size_t lanes = W / G;
+    static_for<Count / G>([&](auto g) {
+      const V* x = acc + g * G;
+      V folded;
+      if constexpr (G == 4) {  // float: [a0 b0 a1 b1] + [a2 b2 a3 b3], then the same on pairs
+        const V ab = xsimd::zip_lo(x[0], x[1]) + xsimd::zip_hi(x[0], x[1]);
+        const V cd = xsimd::zip_lo(x[2], x[3]) + xsimd::zip_hi(x[2], x[3]);
+        using D = xsimd::batch<double, typename V::arch_type>;
+        const D abd = xsimd::bitwise_cast<D>(ab), cdd = xsimd::bitwise_cast<D>(cd);
+        folded = xsimd::bitwise_cast<V>(xsimd::zip_lo(abd, cdd)) + xsimd::bitwise_cast<V>(xsimd::zip_hi(abd, cdd));
+      } else {  // double: [a0 b0] + [a1 b1]
+        static_assert(G == 2);
+        folded = xsimd::zip_lo(x[0], x[1]) + xsimd::zip_hi(x[0], x[1]);
+      }
+      alignas(64) T lane_sums[W];
+      folded.store_aligned(lane_sums);
+      static_for<G>([&](auto e) {
+        T s = lane_sums[e];
+        static_for<lanes - 1>([&](auto q) { s += lane_sums[(q + 1) * G + e]; });
+        sums[g * G + e] = s;
+      });
+    });
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // --- strategy: dot ----------------------------------------------------------------------
 
@@ -184,9 +235,9 @@ template <class T, std::size_t Rows, std::size_t Cols, std::size_t N, std::size_
   constexpr std::size_t W = width<T>;
   constexpr std::size_t kv = K / W * W;
   constexpr std::size_t tiles = Rows * Cols;
-  constexpr std::size_t groups = ceil_div(tiles, W);
-  V acc[groups * W];
-  static_for<groups * W>([&](auto t) { acc[t] = V(T(0)); });
+  constexpr std::size_t groups = ceil_div(tiles, reduce_group<T>);
+  V acc[groups * reduce_group<T>];
+  static_for<groups * reduce_group<T>>([&](auto t) { acc[t] = V(T(0)); });
   for (std::size_t k = 0; k < kv; k += W) {
     V ar[Rows];
     static_for<Rows>([&](auto r) { ar[r] = V::load_unaligned(a + r * K + k); });
@@ -195,32 +246,8 @@ template <class T, std::size_t Rows, std::size_t Cols, std::size_t N, std::size_
       static_for<Rows>([&](auto r) { acc[r * Cols + j] = xsimd::fma(ar[r], bj, acc[r * Cols + j]); });
     });
   }
-  alignas(64) T sums[groups * W];
-  // GCC 12 reports the self-initialised _mm512_undefined_ps() inside xsimd's
-  // AVX-512 haddp as uninitialised once inlined (fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-  static_for<groups>([&](auto g) {
-    if constexpr (haddp_lane_swap<T>) {
-      // Lane i of xsimd 8's AVX-512 float haddp is the sum of row p(i), p swapping
-      // lanes 2,3 <-> 4,5 and 10,11 <-> 12,13 (an involution): feed the rows permuted.
-      V rows[W];
-      static_for<W>([&](auto i) {
-        constexpr std::size_t q = i % 8;
-        constexpr std::size_t p = i - q + (q == 2 || q == 3 ? q + 2 : q == 4 || q == 5 ? q - 2 : q);
-        rows[p] = acc[g * W + i];
-      });
-      xsimd::haddp(rows).store_aligned(sums + g * W);
-    } else {
-      xsimd::haddp(acc + g * W).store_aligned(sums + g * W);
-    }
-  });
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+  alignas(64) T sums[groups * reduce_group<T>];
+  reduce_lanes<T, groups * reduce_group<T>>(acc, sums);
   static_for<Rows>([&](auto r) {
     static_for<Cols>([&](auto j) {
       T s = sums[r * Cols + j];
@@ -290,6 +317,21 @@ inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j
   count<&gemm_counters::packed_elements>(kc * Width);
 }
 
+/// The first Lanes elements at p as a vector, the rest zero (never reads past p + Lanes).
+template <class T, std::size_t Lanes>
+inline vec<T> load_partial(const T* p) noexcept {
+  alignas(64) T tmp[width<T>]{};
+  for (std::size_t l = 0; l < Lanes; ++l) tmp[l] = p[l];
+  return vec<T>::load_aligned(tmp);
+}
+/// Stores the first Lanes elements of v at p.
+template <class T, std::size_t Lanes>
+inline void store_partial(const vec<T>& v, T* p) noexcept {
+  alignas(64) T tmp[width<T>];
+  v.store_aligned(tmp);
+  for (std::size_t l = 0; l < Lanes; ++l) p[l] = tmp[l];
+}
+
 /// C tile (Rows x NV vectors, the last with LastLanes valid lanes) += or = op(A) sliver * op(B) panel.
 /// op(A)(r, k) = a[r * AR + k * AK]; vector v of op(B) row k at b + k * BK + v * W.
 template <class T, std::size_t Rows, std::size_t NV, std::size_t LastLanes, std::size_t AR, std::size_t AK,
@@ -303,9 +345,7 @@ inline void broadcast_tile(std::size_t kc, const T* a, const T* b, T* c, bool lo
     static_for<Rows>([&](auto r) {
       static_for<NV>([&](auto v) {
         if constexpr (partial && v == NV - 1) {
-          alignas(64) T tmp[W]{};
-          for (std::size_t l = 0; l < LastLanes; ++l) tmp[l] = c[r * LDC + v * W + l];
-          acc[r][v] = V::load_aligned(tmp);
+          acc[r][v] = load_partial<T, LastLanes>(c + r * LDC + v * W);
         } else {
           acc[r][v] = V::load_unaligned(c + r * LDC + v * W);
         }
@@ -330,9 +370,7 @@ inline void broadcast_tile(std::size_t kc, const T* a, const T* b, T* c, bool lo
   static_for<Rows>([&](auto r) {
     static_for<NV>([&](auto v) {
       if constexpr (partial && v == NV - 1) {
-        alignas(64) T tmp[W];
-        acc[r][v].store_aligned(tmp);
-        for (std::size_t l = 0; l < LastLanes; ++l) c[r * LDC + v * W + l] = tmp[l];
+        store_partial<T, LastLanes>(acc[r][v], c + r * LDC + v * W);
       } else {
         acc[r][v].store_unaligned(c + r * LDC + v * W);
       }

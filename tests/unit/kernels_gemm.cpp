@@ -1,0 +1,233 @@
+// kernels::gemm against a long-double reference: float and double, the four
+// layouts, C = and C +=, every strategy on tail shapes around the SIMD width,
+// the networks' shapes, and a check (counters) that the vector path is taken.
+//
+// The counters change the kernels' code, so they are switched on for this
+// whole executable, before anything includes gemm.hpp.
+#define TYPENET_KERNEL_COUNTERS 1
+
+#include <boost/test/unit_test.hpp>
+
+#include <typenet/kernels/gemm.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <tuple>
+#include <vector>
+
+namespace kn = typenet::kernels;
+namespace gd = typenet::kernels::gemm_detail;
+using kn::layout;
+using gd::strategy;
+
+namespace {
+
+constexpr layout N_ = layout::normal;
+constexpr layout T_ = layout::transposed;
+
+const char* name(layout l) { return l == layout::normal ? "normal" : "transposed"; }
+const char* name(strategy s) {
+  return s == strategy::scalar ? "scalar" : s == strategy::dot ? "dot" : "broadcast";
+}
+
+/// Runs one product with strategy S (or gemm's own choice) and checks every
+/// element against a long-double reference: |c - ref| <= (K + 2) eps sum_k |a||b| (+ |c0|).
+template <class T, std::size_t M, std::size_t K, std::size_t N, layout LA, layout LB, bool Acc, int S = -1>
+void check(unsigned seed = 1) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<T> pick(T(-1), T(1));
+  // Vectors with room on both sides: a kernel reading or writing out of bounds hits the guards.
+  constexpr std::size_t guard = 64;
+  std::vector<T> a(M * K + 2 * guard), b(K * N + 2 * guard), c(M * N + 2 * guard);
+  for (auto& x : a) x = pick(rng);
+  for (auto& x : b) x = pick(rng);
+  for (auto& x : c) x = pick(rng);
+  const std::vector<T> c0 = c;
+  const T* pa = a.data() + guard;
+  const T* pb = b.data() + guard;
+  T* pc = c.data() + guard;
+
+  if constexpr (S < 0)
+    kn::gemm<T, M, N, K, LA, LB, Acc>(pa, pb, pc);
+  else
+    gd::gemm_with<strategy(S), T, M, N, K, LA, LB, Acc>(pa, pb, pc);
+
+  const long double eps = std::numeric_limits<T>::epsilon();
+  double worst = 0;
+  std::size_t wi = 0, wj = 0;
+  long double worst_got = 0, worst_ref = 0;
+  for (std::size_t i = 0; i < M; ++i) {
+    for (std::size_t j = 0; j < N; ++j) {
+      long double ref = Acc ? c0[guard + i * N + j] : 0.0L;
+      long double bound = Acc ? std::fabs(ref) : 0.0L;
+      for (std::size_t k = 0; k < K; ++k) {
+        const long double x = LA == N_ ? pa[i * K + k] : pa[k * M + i];
+        const long double y = LB == N_ ? pb[k * N + j] : pb[j * K + k];
+        ref += x * y;
+        bound += std::fabs(x * y);
+      }
+      const long double got = pc[i * N + j];
+      const long double tol = (K + 2) * eps * bound + std::numeric_limits<T>::min();
+      const double ratio = double(std::fabs(got - ref) / tol);
+      if (!(ratio <= worst)) {  // also catches NaN
+        worst = std::isnan(ratio) ? std::numeric_limits<double>::infinity() : ratio;
+        wi = i, wj = j, worst_got = got, worst_ref = ref;
+      }
+    }
+  }
+  bool guards_intact = true;
+  for (std::size_t g = 0; g < guard; ++g)
+    guards_intact = guards_intact && c[g] == c0[g] && c[guard + M * N + g] == c0[guard + M * N + g];
+
+  std::ostringstream what;
+  what << (sizeof(T) == 4 ? "float " : "double ") << M << "x" << K << "x" << N << " A " << name(LA) << " B "
+       << name(LB) << (Acc ? " C +=" : " C =") << " strategy "
+       << (S < 0 ? name(gd::gemm_plan<T, M, N, K, LA, LB>::choice) : name(strategy(S)))
+       << (S < 0 ? " (chosen)" : " (forced)") << ": worst error / tolerance " << worst << " at (" << wi << ", "
+       << wj << "): got " << double(worst_got) << ", reference " << double(worst_ref);
+  BOOST_TEST(worst <= 1.0, what.str());
+  BOOST_TEST(guards_intact, what.str() << ": wrote outside C");
+}
+
+template <class T, std::size_t M, std::size_t K, std::size_t N, int S = -1>
+void check_all_layouts(unsigned seed = 1) {
+  check<T, M, K, N, N_, N_, false, S>(seed);
+  check<T, M, K, N, N_, T_, false, S>(seed + 1);
+  check<T, M, K, N, T_, N_, true, S>(seed + 2);
+  check<T, M, K, N, T_, T_, true, S>(seed + 3);
+  check<T, M, K, N, N_, N_, true, S>(seed + 4);
+  check<T, M, K, N, N_, T_, true, S>(seed + 5);
+  check<T, M, K, N, T_, N_, false, S>(seed + 6);
+  check<T, M, K, N, T_, T_, false, S>(seed + 7);
+}
+
+template <class T, std::size_t M, std::size_t K, std::size_t N>
+void check_dot(unsigned seed = 1) {
+  check<T, M, K, N, N_, T_, false, int(strategy::dot)>(seed);
+  check<T, M, K, N, N_, T_, true, int(strategy::dot)>(seed + 1);
+}
+
+template <class T>
+constexpr std::size_t W = gd::width<T>;
+
+using types = std::tuple<float, double>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(kernels_gemm)
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(degenerate_and_tiny_shapes, T, types) {
+  check_all_layouts<T, 1, 1, 1>();
+  check_all_layouts<T, 1, 3 * W<T> + 1, 1>();
+  check_all_layouts<T, 4, 2, 4>();   // the XOR net's first layer
+  check_all_layouts<T, 4, 4, 1>();   // and its output layer
+  check_all_layouts<T, 1, 5, 3>();
+  check_all_layouts<T, 7, 1, 2 * W<T> + 3>();  // K = 1
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(tails_around_the_simd_width, T, types) {
+  constexpr std::size_t w = W<T>;
+  // M x K x N: each extent through W - 1, W, W + 1 and 3W + 1.
+  check_all_layouts<T, w - 1, w, w + 1>();
+  check_all_layouts<T, w, w + 1, w - 1>();
+  check_all_layouts<T, w + 1, w - 1, w>();
+  check_all_layouts<T, 3 * w + 1, 3 * w + 1, 3 * w + 1>();
+  check_all_layouts<T, 33, 65, 17>();
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(every_strategy_on_tails, T, types) {
+  constexpr std::size_t w = W<T>;
+  constexpr int scalar = int(strategy::scalar), broadcast = int(strategy::broadcast);
+  check_all_layouts<T, 3 * w + 1, w - 1, 2 * w + 3, broadcast>();
+  check_all_layouts<T, 1, w + 1, 1, broadcast>();
+  check_all_layouts<T, 29, 3 * w + 1, w, broadcast>();  // 29 rows: uneven MR tiles
+  check_all_layouts<T, 33, 65, 17, scalar>();
+  check_dot<T, 1, w, 1>();
+  check_dot<T, 5, w - 1, 3>();  // no full vector along K: all in the scalar tail
+  check_dot<T, 3, 3 * w + 1, w + 1>();
+  check_dot<T, 33, 65, 17>();
+  check_dot<T, 9, 2 * w, 6>();
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(network_shapes, T, types) {
+  // batch 32, 784 -> 16: forward X W^T, weight gradient G^T X, input gradient G W.
+  check<T, 32, 784, 16, N_, T_, false>();
+  check<T, 32, 784, 16, N_, N_, false>();
+  check<T, 16, 32, 784, T_, N_, true>();
+  check<T, 32, 16, 784, N_, N_, false>();
+  check<T, 1, 784, 16, N_, T_, false>();  // inference of one sample
+  check<T, 32, 784, 16, N_, T_, false, int(strategy::broadcast)>();
+  // Several K blocks and N blocks of the packed path, with a tail panel.
+  check<T, 70, 300, 300, N_, T_, true, int(strategy::broadcast)>();
+  check<T, 70, 300, 300, N_, N_, false, int(strategy::broadcast)>();
+}
+
+BOOST_AUTO_TEST_CASE(large_float) {
+  check<float, 128, 784, 256, N_, T_, false>();
+  check<float, 128, 784, 256, N_, N_, true>();
+  check<float, 256, 128, 784, T_, N_, false>();
+  check<float, 128, 784, 256, N_, T_, false, int(strategy::dot)>();
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(the_vector_path_is_taken, T, types) {
+  constexpr std::size_t w = W<T>;
+  static_assert(gd::gemm_plan<T, 32, 16, 784, N_, T_>::vector_isa, "gemm is built without SIMD");
+  BOOST_TEST(w > 1u);
+  using big = gd::gemm_plan<T, 128, 256, 784, N_, N_>;
+  BOOST_TEST_MESSAGE("width " << w << ", broadcast tile " << big::MR << "x" << big::NR);
+  // The plans of the shapes that matter.
+  static_assert(gd::gemm_plan<T, 128, 256, 784, N_, N_>::choice == strategy::broadcast);
+  static_assert(gd::gemm_plan<T, 128, 256, 784, N_, N_>::NR == 2 * w);
+  static_assert(gd::gemm_plan<T, 256, 784, 128, T_, N_>::choice == strategy::broadcast);
+  static_assert(gd::gemm_plan<T, 32, 16, 784, N_, T_>::choice == strategy::dot);
+  static_assert(gd::gemm_plan<T, 1, 16, 784, N_, T_>::choice == strategy::dot);
+  static_assert(gd::gemm_plan<T, 4, 4, 2, N_, T_>::choice == strategy::scalar);
+
+  std::vector<T> a(256 * 784, T(0.5)), b(784 * 256, T(0.25)), c(256 * 784);
+  auto& counters = gd::counters();
+
+  // Every multiply-add of these products runs in vector registers.
+  counters = {};
+  kn::gemm<T, 128, 256, 784, N_, N_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.broadcast_tiles > 0u);
+  BOOST_TEST(counters.scalar_fmas == 0u);
+  BOOST_TEST(counters.vector_fmas >= 128u * 256u * 784u);
+  BOOST_TEST(c[0] == T(0.5) * T(0.25) * T(784));
+
+  counters = {};
+  kn::gemm<T, 128, 256, 784, N_, T_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.scalar_fmas == 0u);
+  BOOST_TEST(counters.vector_fmas >= 128u * 256u * 784u);
+
+  counters = {};
+  kn::gemm<T, 256, 784, 128, T_, N_, true>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.scalar_fmas == 0u);
+  BOOST_TEST(counters.vector_fmas >= 256u * 784u * 128u);
+
+  counters = {};
+  kn::gemm<T, 32, 16, 784, N_, T_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.dot_tiles > 0u);
+  BOOST_TEST(counters.scalar_fmas == 0u);
+  BOOST_TEST(counters.vector_fmas == 32u * 16u * 784u);
+
+  // Tails: only the K remainder of the dot form is scalar, nothing of the broadcast form.
+  counters = {};
+  kn::gemm<T, 33, 17, 65, N_, T_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.scalar_fmas == 33u * 17u * (65u % w));
+  BOOST_TEST(counters.vector_fmas == 33u * 17u * (65u / w * w));
+  counters = {};
+  kn::gemm<T, 33, 17, 65, N_, N_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.scalar_fmas == 0u);
+  BOOST_TEST(counters.vector_fmas >= 33u * 17u * 65u);
+
+  // The tiny XOR product is the scalar loop, by design.
+  counters = {};
+  kn::gemm<T, 4, 4, 2, N_, T_>(a.data(), b.data(), c.data());
+  BOOST_TEST(counters.scalar_fmas == 4u * 4u * 2u);
+  BOOST_TEST(counters.vector_fmas == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
