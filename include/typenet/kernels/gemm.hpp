@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -291,10 +292,52 @@ inline T* pack_buffer() noexcept {
   return buffer;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+/// dst[k * ld_dst + g] = src[g * ld_src + k] for g < G, k < W: G = reduce_group<T> rows
+/// of W values become W rows of G, with zips inside each 128-bit lane (xsimd 8).
+template <class T>
+[[gnu::always_inline]] inline void transpose_block(const T* src, std::size_t ld_src, T* dst,
+                                                   std::size_t ld_dst) noexcept {
+  using V = vec<T>;
+  constexpr std::size_t W = width<T>;
+  constexpr std::size_t G = reduce_group<T>;
+  constexpr std::size_t lanes = W / G;
+  V u[G];
+  if constexpr (G == 4) {
+    const V r0 = V::load_unaligned(src), r1 = V::load_unaligned(src + ld_src);
+    const V r2 = V::load_unaligned(src + 2 * ld_src), r3 = V::load_unaligned(src + 3 * ld_src);
+    using D = xsimd::batch<double, typename V::arch_type>;
+    // lane q: t0 = [r0 r1 r0 r1] at k = 4q, 4q+1; t1 the same at 4q+2, 4q+3.
+    const D t0 = xsimd::bitwise_cast<D>(xsimd::zip_lo(r0, r1)), t1 = xsimd::bitwise_cast<D>(xsimd::zip_hi(r0, r1));
+    const D t2 = xsimd::bitwise_cast<D>(xsimd::zip_lo(r2, r3)), t3 = xsimd::bitwise_cast<D>(xsimd::zip_hi(r2, r3));
+    // lane q of u[m]: rows 0..3 at k = 4q + m.
+    u[0] = xsimd::bitwise_cast<V>(xsimd::zip_lo(t0, t2));
+    u[1] = xsimd::bitwise_cast<V>(xsimd::zip_hi(t0, t2));
+    u[2] = xsimd::bitwise_cast<V>(xsimd::zip_lo(t1, t3));
+    u[3] = xsimd::bitwise_cast<V>(xsimd::zip_hi(t1, t3));
+  } else {
+    static_assert(G == 2);
+    const V r0 = V::load_unaligned(src), r1 = V::load_unaligned(src + ld_src);
+    u[0] = xsimd::zip_lo(r0, r1);  // lane q: rows 0, 1 at k = 2q
+    u[1] = xsimd::zip_hi(r0, r1);  // at k = 2q + 1
+  }
+  static_for<G>([&](auto m) {
+    alignas(64) T tmp[W];
+    u[m].store_aligned(tmp);
+    static_for<lanes>([&](auto q) { std::memcpy(dst + (q * G + m) * ld_dst, tmp + q * G, G * sizeof(T)); });
+  });
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 /// Packs op(B)(k0 .. k0+kc, j0 .. j0+cols) as a k-major panel Width wide, zero-padded.
-template <class T, std::size_t N, std::size_t K, layout LB, std::size_t Width>
-inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j0, std::size_t cols,
-                       T* dst) noexcept {
+template <class T, std::size_t N, std::size_t K, layout LB, std::size_t Width, std::size_t cols>
+inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j0, T* dst) noexcept {
   if constexpr (LB == layout::normal) {
     for (std::size_t k = 0; k < kc; ++k) {
       const T* src = b + (k0 + k) * N + j0;
@@ -304,15 +347,31 @@ inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j
       for (; j < Width; ++j) row[j] = T(0);
     }
   } else {
-    // B is N x K: column j of op(B) is row j of B. Read along k (contiguous),
-    // write with stride Width into a panel that stays in L1.
-    std::size_t j = 0;
-    for (; j < cols; ++j) {
-      const T* src = b + (j0 + j) * K + k0;
-      for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = src[k];
+    // B is N x K: column j of op(B) is row j of B. Transpose G x W blocks in
+    // registers (G rows of B, W values of k each: G = 4 floats or 2 doubles,
+    // one 128-bit lane), then the rest one element at a time, reading along k
+    // and writing with stride Width into a panel that stays in L1.
+    constexpr std::size_t G = reduce_group<T>;
+    constexpr std::size_t blocked = G > 1 ? cols / G * G : 0;
+    if constexpr (blocked > 0) {
+      for (std::size_t j = 0; j < blocked; j += G) {
+        const T* src = b + (j0 + j) * K + k0;
+        std::size_t k = 0;
+        for (; k + width<T> <= kc; k += width<T>) transpose_block<T>(src + k, K, dst + k * Width + j, Width);
+        for (; k < kc; ++k)
+          for (std::size_t g = 0; g < G; ++g) dst[k * Width + j + g] = src[g * K + k];
+      }
     }
-    for (; j < Width; ++j)
-      for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = T(0);
+    if constexpr (blocked < cols) {
+      for (std::size_t j = blocked; j < cols; ++j) {
+        const T* src = b + (j0 + j) * K + k0;
+        for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = src[k];
+      }
+    }
+    if constexpr (cols < Width) {
+      for (std::size_t j = cols; j < Width; ++j)
+        for (std::size_t k = 0; k < kc; ++k) dst[k * Width + j] = T(0);
+    }
   }
   count<&gemm_counters::packed_elements>(kc * Width);
 }
@@ -404,9 +463,9 @@ inline void gemm_broadcast(const T* a, const T* b, T* c) noexcept {
       T* const tail_panel = pack_b ? buffer + panels * KC * NR : buffer;
       if constexpr (pack_b)
         for (std::size_t p = 0; p < panels; ++p)
-          pack_panel<T, N, K, LB, NR>(b, k0, kc, j0 + p * NR, NR, buffer + p * KC * NR);
+          pack_panel<T, N, K, LB, NR, NR>(b, k0, kc, j0 + p * NR, buffer + p * KC * NR);
       if constexpr (TAIL != 0)
-        if (has_tail) pack_panel<T, N, K, LB, TAIL_NV * W>(b, k0, kc, j0 + panels * NR, TAIL, tail_panel);
+        if (has_tail) pack_panel<T, N, K, LB, TAIL_NV * W, TAIL>(b, k0, kc, j0 + panels * NR, tail_panel);
 
       auto row_tile = [&]<std::size_t Rows>(std::integral_constant<std::size_t, Rows>, std::size_t i0) {
         const T* const ap = a + i0 * as::row + k0 * as::depth;
