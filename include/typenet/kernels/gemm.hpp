@@ -156,15 +156,17 @@ struct gemm_plan {
 
 // --- strategy: scalar -----------------------------------------------------------------
 
+// C must not alias A or B (gemm's contract); saying so spares the tiny
+// products a run-time overlap check and a second, scalar copy of the loop.
 template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA, layout LB, bool Accumulate>
-inline void gemm_scalar(const T* a, const T* b, T* c) noexcept {
+inline void gemm_scalar(const T* __restrict a, const T* __restrict b, T* __restrict c) noexcept {
   using as = a_strides<LA, M, K>;
   using bs = b_strides<LB, N, K>;
   for (std::size_t i = 0; i < M; ++i) {
     for (std::size_t j = 0; j < N; ++j) {
-      T s = Accumulate ? c[i * N + j] : T(0);
-      for (std::size_t k = 0; k < K; ++k) s += a[i * as::row + k * as::depth] * b[k * bs::depth + j * bs::col];
-      c[i * N + j] = s;
+      T s = a[i * as::row] * b[j * bs::col];
+      for (std::size_t k = 1; k < K; ++k) s += a[i * as::row + k * as::depth] * b[k * bs::depth + j * bs::col];
+      c[i * N + j] = Accumulate ? c[i * N + j] + s : s;
     }
   }
   count<&gemm_counters::scalar_fmas>(M * N * K);
