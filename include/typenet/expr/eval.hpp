@@ -16,9 +16,13 @@
 #include <typenet/expr/graph.hpp>
 #include <typenet/expr/node.hpp>
 #include <typenet/expr/shape.hpp>
+#include <typenet/kernels/elementwise.hpp>
 #include <typenet/tensor/access.hpp>
 
 namespace typenet {
+
+struct matmul_op;
+struct transpose_op;
 
 namespace detail {
 
@@ -93,6 +97,27 @@ struct plan_of<Order, variable<Name, R, C>, Bs...> {
 template <class Order, class Op, class... A, class... Bs>
 struct plan_of<Order, node<Op, A...>, Bs...> {
   using type = apply_op<Op, typename op_info<Op, A...>::type, index_of<Order, A>::value...>;
+};
+
+/// A matrix product reads a transposed operand in place: its plan names the
+/// stored matrix and the layout, not the transpose node.
+template <bool TransposedA, bool TransposedB>
+struct matmul_layout {};
+template <class A>
+struct stored_operand {
+  using type = A;
+  static constexpr bool transposed = false;
+};
+template <class X>
+struct stored_operand<node<transpose_op, X>> {
+  using type = X;
+  static constexpr bool transposed = true;
+};
+template <class Order, class A, class B, class... Bs>
+struct plan_of<Order, node<matmul_op, A, B>, Bs...> {
+  using type = apply_op<matmul_op, matmul_layout<stored_operand<A>::transposed, stored_operand<B>::transposed>,
+                        index_of<Order, typename stored_operand<A>::type>::value,
+                        index_of<Order, typename stored_operand<B>::type>::value>;
 };
 
 template <class Plan>
@@ -186,6 +211,15 @@ struct run_into<read_binding<P>> {
     }
   }
 };
+/// A node value as an operand of an R x C elementwise kernel.
+template <std::size_t R, std::size_t C, class V>
+auto kernel_operand(const V& v) noexcept {
+  if constexpr (!Matrix<V>) return kernels::scalar<V>{v};
+  else if constexpr (V::rows == R && V::cols == C) return kernels::full<typename V::value_type>{v.data()};
+  else if constexpr (V::rows == 1) return kernels::row_vector<typename V::value_type>{v.data()};
+  else return kernels::column_vector<typename V::value_type>{v.data()};
+}
+
 template <class Op, class Info, std::size_t... I>
 struct run_into<apply_op<Op, Info, I...>> {
   template <std::size_t Out, class Slots, class Binds>
@@ -194,12 +228,18 @@ struct run_into<apply_op<Op, Info, I...>> {
     using V = std::remove_cvref_t<decltype(out)>;
     using T = element_t<V>;
     if constexpr (!is_elementwise<Op>()) {
-      Op::compute(out, slot_value<I>(s)...);
+      Op::compute(Info{}, out, slot_value<I>(s)...);
+    } else if constexpr (!Matrix<V>) {
+      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(slot_value<I>(s))...});
     } else {
-      for (std::size_t r = 0; r < value_shape<V>::rows; ++r)
-        for (std::size_t c = 0; c < value_shape<V>::cols; ++c)
-          element(out, r, c) =
-              Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(element(slot_value<I>(s), r, c))...});
+      // one fused SIMD pass; f sees batches, then numbers for each row's tail
+      kernels::map<V::rows, V::cols>(
+          out.data(),
+          [](const auto& first, const auto&... rest) {
+            using B = std::remove_cvref_t<decltype(first)>;
+            return Op::eval(Info{}, std::array<B, 1 + sizeof...(rest)>{first, rest...});
+          },
+          kernel_operand<V::rows, V::cols>(slot_value<I>(s))...);
     }
   }
 };

@@ -44,8 +44,7 @@ constexpr bool check_broadcast() {
   if constexpr (broadcastable_v<shape_of_t<L>, shape_of_t<R>>) {
     return true;
   } else {
-    shape_error<Error, shape_of_t<L>, shape_of_t<R>>();
-    return false;
+    return shape_error<Error, shape_of_t<L>, shape_of_t<R>>::value;
   }
 }
 /// The result of an elementwise op keeps the broadcast shape of its operands
@@ -63,8 +62,7 @@ constexpr bool check_matmul() {
   if constexpr (shape_of_t<L>::cols == shape_of_t<R>::rows) {
     return true;
   } else {
-    shape_error<errors::matmul_inner_dimensions_differ, shape_of_t<L>, shape_of_t<R>>();
-    return false;
+    return shape_error<errors::matmul_inner_dimensions_differ, shape_of_t<L>, shape_of_t<R>>::value;
   }
 }
 }  // namespace detail

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include <typenet/expr/shape.hpp>
+#include <typenet/kernels/simd.hpp>  // first: it includes xsimd with GCC 12's false -Wuninitialized silenced
+#include <typenet/kernels/gemm.hpp>
 #include <typenet/ops/transpose.hpp>
 #include <typenet/simplify/fwd.hpp>
 #include <typenet/tensor/access.hpp>
@@ -19,20 +21,17 @@ struct matmul_op {
   template <std::size_t I, class A, class B, class Adj>
   static constexpr auto vjp(node<matmul_op, A, B>, Adj);
 
-  /// Reference value rule (the fused step uses the kernels).
-  template <class Out, class L, class R>
-  static void compute(Out& out, const L& a, const R& b) noexcept {
+  /// C = op(A) op(B) with the xsimd kernel; Info says which operands are
+  /// stored transposed (read in place, never copied).
+  template <template <bool, bool> class Layout, bool TA, bool TB, class Out, class L, class R>
+  static void compute(Layout<TA, TB>, Out& out, const L& a, const R& b) noexcept {
     using T = element_t<Out>;
-    constexpr std::size_t M = detail::value_shape<L>::rows;
-    constexpr std::size_t K = detail::value_shape<L>::cols;
-    constexpr std::size_t N = detail::value_shape<R>::cols;
-    for (std::size_t i = 0; i < M; ++i) {
-      for (std::size_t j = 0; j < N; ++j) element(out, i, j) = T(0);
-      for (std::size_t k = 0; k < K; ++k) {
-        const T aik = element(a, i, k);
-        for (std::size_t j = 0; j < N; ++j) element(out, i, j) += aik * element(b, k, j);
-      }
-    }
+    constexpr std::size_t M = detail::value_shape<Out>::rows;
+    constexpr std::size_t N = detail::value_shape<Out>::cols;
+    constexpr std::size_t K = TA ? detail::value_shape<L>::rows : detail::value_shape<L>::cols;
+    using kernels::layout;
+    kernels::gemm<T, M, N, K, TA ? layout::transposed : layout::normal, TB ? layout::transposed : layout::normal>(
+        detail::data_of(a), detail::data_of(b), detail::data_of(out));
   }
 };
 

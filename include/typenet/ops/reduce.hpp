@@ -13,6 +13,7 @@
 
 #include <typenet/expr/diagnostics.hpp>
 #include <typenet/expr/shape.hpp>
+#include <typenet/kernels/reduce.hpp>
 #include <typenet/simplify/fwd.hpp>
 #include <typenet/tensor/access.hpp>
 
@@ -24,24 +25,24 @@ struct sum_all_op {
   static constexpr bool elementwise = false;
   template <std::size_t I, class Self, class Adj>
   static constexpr auto vjp(Self, Adj);
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept;
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept;
 };
 struct row_sums_op {
   static constexpr std::string_view name = "row_sums";
   static constexpr bool elementwise = false;
   template <std::size_t I, class Self, class Adj>
   static constexpr auto vjp(Self, Adj);
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept;
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept;
 };
 struct col_sums_op {
   static constexpr std::string_view name = "col_sums";
   static constexpr bool elementwise = false;
   template <std::size_t I, class Self, class Adj>
   static constexpr auto vjp(Self, Adj);
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept;
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept;
 };
 template <std::size_t Rows, std::size_t Cols>
 struct broadcast_op {
@@ -51,8 +52,8 @@ struct broadcast_op {
   static constexpr bool elementwise = false;
   template <std::size_t I, class Self, class Adj>
   static constexpr auto vjp(Self, Adj);
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept {
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept {
     for (std::size_t r = 0; r < Rows; ++r)
       for (std::size_t c = 0; c < Cols; ++c) element(out, r, c) = element(in, r, c);
   }
@@ -180,29 +181,19 @@ constexpr auto broadcast_op<R, C>::vjp(Self, Adj) {
   return typename detail::unbroadcast<S, Adj>::type{};
 }
 
-template <class Out, class In>
-void sum_all_op::compute(Out& out, const In& in) noexcept {
-  using T = element_t<Out>;
-  T s = T(0);
-  for (std::size_t r = 0; r < detail::value_shape<In>::rows; ++r)
-    for (std::size_t c = 0; c < detail::value_shape<In>::cols; ++c) s += element(in, r, c);
-  out = s;
+template <class Info, class Out, class In>
+void sum_all_op::compute(Info, Out& out, const In& in) noexcept {
+  out = kernels::sum<detail::value_shape<In>::rows * detail::value_shape<In>::cols>(detail::data_of(in));
 }
-template <class Out, class In>
-void row_sums_op::compute(Out& out, const In& in) noexcept {
-  using T = element_t<Out>;
-  for (std::size_t r = 0; r < detail::value_shape<In>::rows; ++r) {
-    T s = T(0);
-    for (std::size_t c = 0; c < detail::value_shape<In>::cols; ++c) s += element(in, r, c);
-    element(out, r, 0) = s;
-  }
+template <class Info, class Out, class In>
+void row_sums_op::compute(Info, Out& out, const In& in) noexcept {
+  kernels::row_sums<detail::value_shape<In>::rows, detail::value_shape<In>::cols>(detail::data_of(in),
+                                                                                 detail::data_of(out));
 }
-template <class Out, class In>
-void col_sums_op::compute(Out& out, const In& in) noexcept {
-  using T = element_t<Out>;
-  for (std::size_t c = 0; c < detail::value_shape<In>::cols; ++c) element(out, 0, c) = T(0);
-  for (std::size_t r = 0; r < detail::value_shape<In>::rows; ++r)
-    for (std::size_t c = 0; c < detail::value_shape<In>::cols; ++c) element(out, 0, c) += element(in, r, c);
+template <class Info, class Out, class In>
+void col_sums_op::compute(Info, Out& out, const In& in) noexcept {
+  kernels::column_sums<detail::value_shape<In>::rows, detail::value_shape<In>::cols>(detail::data_of(in),
+                                                                                    detail::data_of(out));
 }
 
 /// The public reductions: `tn::sum(a)`, `tn::row_sums(a)`, `tn::col_sums(a)`, `tn::mean(a)`.

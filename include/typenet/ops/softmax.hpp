@@ -5,11 +5,10 @@
 ///   L = log_softmax(x):  VJP  G - exp(L) * row_sums(G)
 /// Both reuse their forward value. `log(softmax(x))` is rewritten to
 /// `log_softmax(x)` and `exp(log_softmax(x))` to `softmax(x)`.
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <string_view>
 
+#include <typenet/kernels/softmax.hpp>
 #include <typenet/ops/exp.hpp>
 #include <typenet/ops/log.hpp>
 #include <typenet/ops/reduce.hpp>
@@ -20,25 +19,12 @@
 namespace typenet {
 
 namespace detail {
-/// out = in - max(in) - log(sum(exp(in - max(in)))) per row, or its exp.
 template <bool Log, class Out, class In>
 void softmax_rows(Out& out, const In& in) noexcept {
-  using T = element_t<Out>;
   constexpr std::size_t R = value_shape<In>::rows;
   constexpr std::size_t C = value_shape<In>::cols;
-  for (std::size_t r = 0; r < R; ++r) {
-    T m = element(in, r, 0);
-    for (std::size_t c = 1; c < C; ++c) m = std::max(m, static_cast<T>(element(in, r, c)));
-    T s = T(0);
-    for (std::size_t c = 0; c < C; ++c) s += std::exp(element(in, r, c) - m);
-    if constexpr (Log) {
-      const T shift = m + std::log(s);
-      for (std::size_t c = 0; c < C; ++c) element(out, r, c) = element(in, r, c) - shift;
-    } else {
-      const T inv = T(1) / s;
-      for (std::size_t c = 0; c < C; ++c) element(out, r, c) = std::exp(element(in, r, c) - m) * inv;
-    }
-  }
+  if constexpr (Log) kernels::log_softmax_rows<R, C>(data_of(in), data_of(out));
+  else kernels::softmax_rows<R, C>(data_of(in), data_of(out));
 }
 }  // namespace detail
 
@@ -49,8 +35,8 @@ struct softmax_op {
   static constexpr auto vjp(Self, Adj) {
     return mul_t<Self, sub_t<Adj, row_sums_t<mul_t<Adj, Self>>>>{};
   }
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept {
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept {
     detail::softmax_rows<false>(out, in);
   }
 };
@@ -62,8 +48,8 @@ struct log_softmax_op {
   static constexpr auto vjp(Self, Adj) {
     return sub_t<Adj, mul_t<unary_t<exp_op, Self>, row_sums_t<Adj>>>{};
   }
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept {
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept {
     detail::softmax_rows<true>(out, in);
   }
 };

@@ -16,8 +16,8 @@ struct transpose_op {
   template <std::size_t I, class Self, class Adj>
   static constexpr auto vjp(Self, Adj);
 
-  template <class Out, class In>
-  static void compute(Out& out, const In& in) noexcept {
+  template <class Info, class Out, class In>
+  static void compute(Info, Out& out, const In& in) noexcept {
     if constexpr (!Matrix<In>) {
       out = in;
     } else {

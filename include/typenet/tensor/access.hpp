@@ -37,6 +37,15 @@ using value_t = std::conditional_t<Rows == 1 && Cols == 1, T, matrix<T, Rows, Co
 template <class V>
 using element_t = typename detail::element_type<std::remove_cvref_t<V>>::type;
 
+namespace detail {
+/// The first element of a value (a number is one element).
+template <class V>
+constexpr auto* data_of(V& v) noexcept {
+  if constexpr (Matrix<V>) return v.data();
+  else return &v;
+}
+}  // namespace detail
+
 /// v(r, c) with broadcasting (a number is the same everywhere).
 template <class V>
 constexpr decltype(auto) element(const V& v, std::size_t r, std::size_t c) noexcept {
