@@ -86,3 +86,14 @@ SAME(tn::grad(tn::sum(tn::hadamard(G, W * X + b)), b), tn::row_sums(G));   // bi
 SAME(tn::grad(tn::sum(W * X), b), tn::grad(tn::sum(W * X), b));
 
 }  // namespace
+
+namespace {
+// (A B)^T = B^T A^T, so the weight gradient of a batch-as-rows layer X W^T is G^T X
+constexpr auto Xb = tn::var<"Xb", 32, 784>;
+constexpr auto Gb = tn::var<"Gb", 32, 16>;
+SAME(tn::grad(tn::sum(tn::hadamard(Gb, Xb * tn::transpose(W))), W), tn::transpose(Gb) * Xb);
+SAME(tn::transpose(Xb * tn::transpose(W)), W * tn::transpose(Xb));
+// constants move out of reductions
+SAME(tn::row_sums(-Gb / 32_c), -tn::row_sums(Gb) / 32_c);
+SAME(tn::sum(3_c * W), 3_c * tn::sum(W));
+}  // namespace

@@ -55,6 +55,14 @@ struct matmul_impl<A, B, true> {
 template <class A, class B>
 using matmul_t = typename detail::matmul_impl<A, B>::type;
 
+namespace detail {
+/// (A B)^T = B^T A^T: the weight gradient of X W^T comes out as G^T X.
+template <class A, class B>
+struct transpose_impl<node<matmul_op, A, B>, false> {
+  using type = matmul_t<transpose_t<B>, transpose_t<A>>;
+};
+}  // namespace detail
+
 template <std::size_t I, class A, class B, class Adj>
 constexpr auto matmul_op::vjp(node<matmul_op, A, B>, Adj) {
   if constexpr (I == 0) return matmul_t<Adj, transpose_t<B>>{};

@@ -15,6 +15,7 @@
 #include <typenet/expr/shape.hpp>
 #include <typenet/kernels/reduce.hpp>
 #include <typenet/simplify/fwd.hpp>
+#include <typenet/simplify/product.hpp>
 #include <typenet/tensor/access.hpp>
 
 namespace typenet {
@@ -101,6 +102,13 @@ struct reduce_impl<Op, A, true> {
 
 template <std::size_t R, std::size_t C, class A, bool Same = std::is_same_v<shape_of_t<A>, shape<R, C>>>
 struct broadcast_impl;
+
+/// Sums are linear: a constant coefficient moves out, `row_sums(-Y/n)` = `-row_sums(Y)/n`.
+template <class Op, std::intmax_t N, std::intmax_t D, class... F>
+struct reduce_impl<Op, node<product_op, constant<N, D>, F...>, false> {
+  using rest = typename rebuild_product<type_list<F...>>::type;
+  using type = mul_t<constant<N, D>, typename reduce_impl<Op, rest>::type>;
+};
 
 /// A reduction of a broadcast: the reduction of the operand, times the number
 /// of copies of each of its elements that were summed.
