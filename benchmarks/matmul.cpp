@@ -256,18 +256,20 @@ int main(int argc, char** argv) {
       std::vector<measurement> ms = bc.rounds[i];
       std::sort(ms.begin(), ms.end(), [](auto& x, auto& y) { return x.median_us < y.median_us; });
       const auto& mid = ms[ms.size() / 2];
-      const double spread =
-          ms.size() >= 3 ? (ms[ms.size() - 2].median_us - ms[1].median_us) / mid.median_us : 0.0;
+      // The middle rounds: without the fastest and the slowest when there are 5 or more.
+      const std::size_t lo = ms.size() >= 5 ? 1 : 0, hi = ms.size() >= 5 ? ms.size() - 2 : ms.size() - 1;
+      const double spread = (ms[hi].median_us - ms[lo].median_us) / mid.median_us;
       double faults = 0, cpu = 0;
       for (auto& m : ms) faults = std::max(faults, m.faults_per_call), cpu += m.cpu_over_wall / double(ms.size());
       if (i == 0) typenet_us = mid.median_us;
       const double gflops = bc.flops / mid.median_us * 1e-3;
-      std::printf("%-12s %-6s %-16s %-18s %10.3f %9.1f %6.1f%% %9.2fx %6.1f%% %8.2f %8.2f\n", bc.shape.c_str(),
-                  bc.layouts.c_str(), bc.what.c_str(), bc.impls[i].name.c_str(), mid.median_us, gflops,
+      std::printf("%-12s %-6s %-16s %-18s %10.*f %9.1f %6.1f%% %9.2fx %6.1f%% %8.2f %8.2f\n", bc.shape.c_str(),
+                  bc.layouts.c_str(), bc.what.c_str(), bc.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2,
+                  mid.median_us, gflops,
                   100.0 * gflops / peak, mid.median_us / typenet_us, 100.0 * spread, faults, cpu);
     }
   }
-  std::printf("\nvs typenet: time / typenet's time (> 1: typenet is faster). spread: middle rounds, "
-              "(2nd highest - 2nd lowest) / median. faults: page faults per call, worst round.\n");
+  std::printf("\nvs typenet: time / typenet's time (> 1: typenet is faster). spread: (slowest - fastest) / median "
+              "over the rounds, without the extremes when there are 5 or more. faults: page faults per call, worst round.\n");
   return 0;
 }
