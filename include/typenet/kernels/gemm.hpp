@@ -151,10 +151,9 @@ struct gemm_plan {
 
   // dot: a DM x DN tile of vector accumulators, reduced together (reduce_lanes).
   // One row of A (inference): 8 rows of B at a time streamed faster than 16 here
-  // (1x784x16: 0.26 vs 0.35 us). Blocking K was slower at every tile tried.
+  // (1x784x16: 0.26 vs 0.35 us); 8x3 and 6x4 tiles were within noise of 4x4.
   static constexpr std::size_t DM = 4;
   static constexpr std::size_t DN = M < DM ? std::max<std::size_t>(1, W / 2) : 4;
-  static constexpr std::size_t DKB = 1;
 };
 
 // --- strategy: scalar -----------------------------------------------------------------
@@ -268,39 +267,29 @@ template <class T, std::size_t Rows, std::size_t Cols, std::size_t N, std::size_
   count<&gemm_counters::scalar_fmas>(tiles * (K - kv));
 }
 
+// No K blocking: keeping a block of B in L1 across the row tiles costs one
+// reduction per block and output, and measured slower at every tile tried.
 template <class T, std::size_t M, std::size_t N, std::size_t K, bool Accumulate,
           std::size_t TileM = gemm_plan<T, M, N, K, layout::normal, layout::transposed>::DM,
-          std::size_t TileN = gemm_plan<T, M, N, K, layout::normal, layout::transposed>::DN,
-          std::size_t KBlocks = gemm_plan<T, M, N, K, layout::normal, layout::transposed>::DKB>
+          std::size_t TileN = gemm_plan<T, M, N, K, layout::normal, layout::transposed>::DN>
 inline void gemm_dot(const T* a, const T* b, T* c) noexcept {
   constexpr std::size_t DM = std::min(TileM, M);
   constexpr std::size_t DN = std::min(TileN, N);
   constexpr std::size_t m_main = M / DM * DM;
   constexpr std::size_t n_main = N / DN * DN;
-  // K blocks: a block of B's rows stays in L1 while the row tiles of A pass over it.
-  constexpr std::size_t KB = KBlocks;
-  constexpr std::size_t BL = round_up(ceil_div(K, KB), width<T>);
-  constexpr std::size_t blocks = ceil_div(K, BL);
-  static_for<blocks>([&](auto kb) {
-    constexpr std::size_t k0 = kb * BL;
-    constexpr std::size_t len = std::min(BL, K - k0);
-    constexpr bool acc = Accumulate || kb > 0;
-    const T* const ak = a + k0;
-    const T* const bk = b + k0;
-    for (std::size_t i = 0; i < m_main; i += DM) {
-      for (std::size_t j = 0; j < n_main; j += DN)
-        dot_tile<T, DM, DN, N, K, len, acc>(ak + i * K, bk + j * K, c + i * N + j);
-      if constexpr (n_main < N)
-        dot_tile<T, DM, N - n_main, N, K, len, acc>(ak + i * K, bk + n_main * K, c + i * N + n_main);
-    }
-    if constexpr (m_main < M) {
-      for (std::size_t j = 0; j < n_main; j += DN)
-        dot_tile<T, M - m_main, DN, N, K, len, acc>(ak + m_main * K, bk + j * K, c + m_main * N + j);
-      if constexpr (n_main < N)
-        dot_tile<T, M - m_main, N - n_main, N, K, len, acc>(ak + m_main * K, bk + n_main * K,
-                                                            c + m_main * N + n_main);
-    }
-  });
+  for (std::size_t i = 0; i < m_main; i += DM) {
+    for (std::size_t j = 0; j < n_main; j += DN)
+      dot_tile<T, DM, DN, N, K, K, Accumulate>(a + i * K, b + j * K, c + i * N + j);
+    if constexpr (n_main < N)
+      dot_tile<T, DM, N - n_main, N, K, K, Accumulate>(a + i * K, b + n_main * K, c + i * N + n_main);
+  }
+  if constexpr (m_main < M) {
+    for (std::size_t j = 0; j < n_main; j += DN)
+      dot_tile<T, M - m_main, DN, N, K, K, Accumulate>(a + m_main * K, b + j * K, c + m_main * N + j);
+    if constexpr (n_main < N)
+      dot_tile<T, M - m_main, N - n_main, N, K, K, Accumulate>(a + m_main * K, b + n_main * K,
+                                                               c + m_main * N + n_main);
+  }
 }
 
 // --- strategy: broadcast (packed, register-blocked) -----------------------------------
