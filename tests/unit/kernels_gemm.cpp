@@ -163,6 +163,10 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(network_shapes, T, types) {
   // Several K blocks and N blocks of the packed path, with a tail panel.
   check<T, 70, 300, 300, N_, T_, true, int(strategy::broadcast)>();
   check<T, 70, 300, 300, N_, N_, false, int(strategy::broadcast)>();
+  // B stored K x N with rows >= 2 KiB apart is packed too.
+  static_assert(gd::gemm_plan<T, 60, 600, 40, N_, N_>::pack_b);
+  check<T, 60, 40, 600, N_, N_, true>();
+  check<T, 60, 40, 600, T_, N_, false>();
 }
 
 BOOST_AUTO_TEST_CASE(large_float) {

@@ -138,12 +138,17 @@ struct gemm_plan {
   // sliver of A (L1) under the NR-wide panels streaming through.
   static constexpr std::size_t KC_max = 256;
   static constexpr std::size_t k_blocks = ceil_div(K, KC_max);
-  static constexpr std::size_t KC = ceil_div(K, k_blocks);
+  static constexpr std::size_t KC = round_up(ceil_div(K, k_blocks), W);  // whole vectors of k per block
   static constexpr std::size_t NC_max = std::max<std::size_t>(NR, pack_buffer_bytes / sizeof(T) / KC_max / NR * NR);
   static constexpr std::size_t n_blocks = ceil_div(N, NC_max);
   static constexpr std::size_t NC = round_up(ceil_div(N, n_blocks), NR);
   // B is read in place when stored K x N and every vector is full; otherwise packed.
-  static constexpr bool pack_b = LB == layout::transposed;
+  // B stored K x N is read in place unless its rows are 2 KiB or more apart: then
+  // a panel's KC rows sit on as many pages (DTLB misses) and packing pays once
+  // several row tiles reuse it (256x128x784 At*B: 289 -> 275 us; at 1 KiB rows,
+  // 128x784x256 and 256^3, packing was slower or equal).
+  static constexpr bool pack_b =
+      LB == layout::transposed || (N * sizeof(T) >= 2048 && m_tiles >= 4);
   static constexpr std::size_t n_full_panels = N / NR;
   static constexpr std::size_t tail_cols = N % NR;                 // a last, narrower panel
   static constexpr std::size_t tail_nv = ceil_div(tail_cols, W);
