@@ -17,6 +17,7 @@
 #include <typenet/expr/to_string.hpp>
 #include <typenet/expr/var.hpp>
 #include <typenet/ops/arithmetic.hpp>
+#include <typenet/ops/distribution.hpp>
 #include <typenet/ops/exp.hpp>
 #include <typenet/ops/leaky_relu.hpp>
 #include <typenet/ops/log.hpp>
@@ -25,6 +26,7 @@
 #include <typenet/ops/relu.hpp>
 #include <typenet/ops/sigmoid.hpp>
 #include <typenet/ops/softmax.hpp>
+#include <typenet/ops/softplus.hpp>
 #include <typenet/ops/tanh.hpp>
 #include <typenet/ops/transpose.hpp>
 #include <typenet/simplify/sum.hpp>

@@ -143,8 +143,7 @@ constexpr bool check_scalar_function() {
   if constexpr (Poisoned<F> || !Expr<F>) {
     return true;
   } else if constexpr (!shape_of_t<F>::is_scalar) {
-    shape_error<errors::grad_of_a_matrix, shape_of_t<F>>();
-    return false;
+    return shape_error<errors::grad_of_a_matrix, shape_of_t<F>>::value;
   } else {
     return true;
   }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <typenet/expr/node.hpp>
+#include <typenet/ops/distribution.hpp>
 #include <typenet/ops/leaky_relu.hpp>
 #include <typenet/ops/matmul.hpp>
 #include <typenet/ops/reduce.hpp>
@@ -88,6 +89,10 @@ static printed print(node<matmul_op, A, B>) {
 template <class A>
 static printed print(node<transpose_op, A>) {
   return {parenthesize(print(A{}), precedence::atom) + "^T", precedence::power};
+}
+template <class A>
+static printed print(node<distribution_op, A>) {
+  return print(A{});  // a promise about the data, not an operation
 }
 template <std::size_t R, std::size_t C, class A>
 static printed print(node<broadcast_op<R, C>, A>) {

@@ -100,8 +100,6 @@ struct reduce_impl<Op, A, true> {
   using type = A;  // summing along dimensions of size 1 does nothing
 };
 
-template <std::size_t R, std::size_t C, class A, bool Same = std::is_same_v<shape_of_t<A>, shape<R, C>>>
-struct broadcast_impl;
 
 /// Sums are linear: a constant coefficient moves out, `row_sums(-Y/n)` = `-row_sums(Y)/n`.
 template <class Op, std::intmax_t N, std::intmax_t D, class... F>

@@ -36,17 +36,33 @@ template <class E>
 struct broadcast_operand {
   using type = E;
 };
-/// A broadcast operand is redundant next to an operand of its full shape:
-/// `broadcast(x, RxC) * Y` = `x * Y` when Y is R x C.
-template <template <class, class> class Impl, class A, class B, bool Same = std::is_same_v<shape_of_t<A>, shape_of_t<B>>>
+/// Broadcasts float up: `broadcast(x) * y` is `broadcast(x * y)` (for
+/// elementwise ops that is always the same value). So constants and scalars
+/// meet inside, and a broadcast next to an operand of the full shape
+/// disappears: `broadcast(1, Rx1) * S` is `S` for an R x C S.
+template <std::size_t R, std::size_t C, class A, bool Same = std::is_same_v<shape_of_t<A>, shape<R, C>>>
+struct broadcast_impl;  // ops/reduce.hpp
+
+template <class A, class B>
+using combined_shape_t = typename broadcast_shape<shape_of_t<A>, shape_of_t<B>>::type;
+
+template <template <class, class> class Impl, class A, class B,
+          bool BroadcastA = !std::is_same_v<typename broadcast_operand<A>::type, A>,
+          bool BroadcastB = !std::is_same_v<typename broadcast_operand<B>::type, B>>
 struct elementwise_entry {
   using type = typename Impl<A, B>::type;
 };
+template <template <class, class> class Impl, class A, class B, bool BroadcastB>
+struct elementwise_entry<Impl, A, B, true, BroadcastB> {
+  using S = combined_shape_t<A, B>;
+  using type = typename broadcast_impl<S::rows, S::cols,
+                                       typename elementwise_entry<Impl, typename broadcast_operand<A>::type, B>::type>::type;
+};
 template <template <class, class> class Impl, class A, class B>
-struct elementwise_entry<Impl, A, B, true> {
-  using A2 = typename broadcast_operand<A>::type;
-  using B2 = std::conditional_t<std::is_same_v<A2, A>, typename broadcast_operand<B>::type, B>;
-  using type = typename Impl<A2, B2>::type;
+struct elementwise_entry<Impl, A, B, false, true> {
+  using S = combined_shape_t<A, B>;
+  using type = typename broadcast_impl<S::rows, S::cols,
+                                       typename elementwise_entry<Impl, A, typename broadcast_operand<B>::type>::type>::type;
 };
 }  // namespace detail
 
