@@ -269,7 +269,8 @@ int main(int argc, char** argv) {
                   100.0 * gflops / peak, mid.median_us / typenet_us, 100.0 * spread, faults, cpu);
     }
   }
-  std::printf("\nvs typenet: time / typenet's time (> 1: typenet is faster). spread: (slowest - fastest) / median "
-              "over the rounds, without the extremes when there are 5 or more. faults: page faults per call, worst round.\n");
+  std::printf("\nvs typenet: time / typenet's time (> 1: typenet is faster). spread: (slowest - fastest) / median\n"
+              "over the rounds, without the extremes when there are 5 or more. faults: page faults per call, worst "
+              "round.\n");
   return 0;
 }

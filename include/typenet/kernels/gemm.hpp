@@ -16,9 +16,15 @@
 ///    vectors of op(B) and broadcasts MR scalars of op(A) into FMAs. op(A) is
 ///    read in place in both layouts (normal: row stride K; transposed: the MR
 ///    values of one k are contiguous, which is already the packed layout).
-///    op(B) is read in place when it is stored K x N with full vectors, and is
-///    otherwise packed, KC x NC at a time, into a fixed `thread_local` buffer
-///    of NR-wide, zero-padded, k-major panels.
+///    op(B) is read in place when it is stored K x N (rows under 2 KiB apart),
+///    and is otherwise packed, KC x NC at a time, into a fixed 256 KiB
+///    `thread_local` buffer of NR-wide, zero-padded, k-major panels; B stored
+///    N x K is transposed on the way, 4 rows x 16 floats per step in registers.
+///
+/// `gemm_plan<T, M, N, K, LA, LB>` holds every decision as constants; with
+/// TYPENET_KERNEL_COUNTERS defined (in every translation unit of a program),
+/// `gemm_detail::counters()` counts vector tiles and multiply-adds against the
+/// scalar ones, so a test can prove the SIMD path ran.
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
@@ -115,8 +121,9 @@ struct gemm_plan {
 
   // dot: C(i, j) = <row i of A, row j of B>; needs both rows contiguous and a vector's worth of K.
   static constexpr bool dot_ok = vector_isa && LA == layout::normal && LB == layout::transposed && K >= W;
-  // Below this many rows of A, packing (transposing) B costs more than the dot
-  // form's horizontal reductions: measured crossover for 784-deep products.
+  // With few rows of A, transposing B into panels costs more than the dot form's
+  // horizontal sums: for 784-deep products dot wins at 32 rows (5.1 vs 5.4 us)
+  // and loses at 128 (325 vs 290 us).
   static constexpr std::size_t dot_max_rows = 64;
   static constexpr bool tiny = M * N * K <= W * W;
 
@@ -142,11 +149,12 @@ struct gemm_plan {
   static constexpr std::size_t NC_max = std::max<std::size_t>(NR, pack_buffer_bytes / sizeof(T) / KC_max / NR * NR);
   static constexpr std::size_t n_blocks = ceil_div(N, NC_max);
   static constexpr std::size_t NC = round_up(ceil_div(N, n_blocks), NR);
-  // B is read in place when stored K x N and every vector is full; otherwise packed.
-  // B stored K x N is read in place unless its rows are 2 KiB or more apart: then
-  // a panel's KC rows sit on as many pages (DTLB misses) and packing pays once
-  // several row tiles reuse it (256x128x784 At*B: 289 -> 275 us; at 1 KiB rows,
-  // 128x784x256 and 256^3, packing was slower or equal).
+  // B stored N x K is always packed (transposed into panels), and so is a last
+  // panel narrower than NR. B stored K x N is read in place unless its rows are
+  // 2 KiB or more apart: then a panel's KC rows sit on as many pages (DTLB
+  // misses) and packing pays once several row tiles reuse it (256x128x784
+  // At*B: 289 -> 275 us; at 1 KiB rows, 128x784x256 and 256^3, packing was
+  // slower or equal).
   static constexpr bool pack_b =
       LB == layout::transposed || (N * sizeof(T) >= 2048 && m_tiles >= 4);
   static constexpr std::size_t n_full_panels = N / NR;
