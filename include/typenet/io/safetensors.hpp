@@ -1,0 +1,417 @@
+#pragma once
+/// safetensors weight files (https://github.com/huggingface/safetensors):
+/// an 8-byte little-endian header length N, N bytes of JSON
+///   {"0.weight": {"dtype": "F32", "shape": [16, 784], "data_offsets": [0, 50176]}, ...,
+///    "__metadata__": {"key": "value"}}
+/// then the tensors' bytes, row-major, offsets relative to the end of the header.
+///
+///   tn::matrix<float, 3, 4> W;  tn::matrix<float, 3, 1> b;
+///   tn::io::save_safetensors("net.safetensors", {tn::io::ref("0.weight", W), tn::io::ref_1d("0.bias", b)});
+///   tn::io::load_safetensors("net.safetensors", {tn::io::ref("0.weight", W), tn::io::ref_1d("0.bias", b)});
+///
+/// Saving writes F32 for float and F64 for double, atomically: a temporary
+/// file in the same directory, flushed and fsync'ed, then renamed over the
+/// target; on failure the temporary file is removed and an existing target
+/// is untouched. Loading validates the whole file (header, offsets, every
+/// requested name, dtype and shape, float range) before it writes anything,
+/// so the destination is untouched on any error. F32 and F64 are accepted
+/// and converted to the destination's type. POSIX only (open, fsync, rename).
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <typenet/io/error.hpp>
+#include <typenet/io/file.hpp>
+#include <typenet/io/json.hpp>
+#include <typenet/tensor/matrix.hpp>
+
+namespace typenet::io {
+
+static_assert(std::endian::native == std::endian::little,
+              "typenet: io/safetensors.hpp assumes a little-endian host (safetensors data is little-endian)");
+
+/// A named, shaped view of a tensor's storage (row-major), float or double:
+/// exactly one of f32 and f64 is set. `read_only` views (made from const
+/// objects) can be saved but not loaded into.
+struct tensor_ref {
+  std::string name;
+  std::vector<std::size_t> shape;
+  float* f32 = nullptr;
+  double* f64 = nullptr;
+  bool read_only = false;
+
+  /// The product of the shape (1 for a scalar, shape {}).
+  [[nodiscard]] std::size_t elements() const noexcept {
+    std::size_t n = 1;
+    for (const std::size_t d : shape) n *= d;
+    return n;
+  }
+};
+
+/// `m` with shape {R, C}.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] tensor_ref ref(std::string name, matrix<T, R, C>& m) {
+  tensor_ref t{std::move(name), {R, C}};
+  if constexpr (std::is_same_v<T, float>) t.f32 = m.data(); else t.f64 = m.data();
+  return t;
+}
+/// Read-only (for saving) `m` with shape {R, C}.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] tensor_ref ref(std::string name, const matrix<T, R, C>& m) {
+  tensor_ref t = ref(std::move(name), const_cast<matrix<T, R, C>&>(m));  // never written: read_only
+  t.read_only = true;
+  return t;
+}
+/// A 1 x n or n x 1 matrix with the 1-D shape {n}: how PyTorch stores a bias
+/// (nn.Linear's state_dict has `bias` of shape [out_features]).
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] tensor_ref ref_1d(std::string name, matrix<T, R, C>& m) {
+  static_assert(R == 1 || C == 1, "typenet: io::ref_1d(name, m) requires a 1 x n or n x 1 matrix");
+  tensor_ref t = ref(std::move(name), m);
+  t.shape = {R * C};
+  return t;
+}
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] tensor_ref ref_1d(std::string name, const matrix<T, R, C>& m) {
+  static_assert(R == 1 || C == 1, "typenet: io::ref_1d(name, m) requires a 1 x n or n x 1 matrix");
+  tensor_ref t = ref(std::move(name), m);
+  t.shape = {R * C};
+  return t;
+}
+/// Any contiguous float/double storage with the given shape; `data.size()` must equal the shape's product.
+template <class T>
+  requires(std::is_same_v<std::remove_const_t<T>, float> || std::is_same_v<std::remove_const_t<T>, double>)
+[[nodiscard]] tensor_ref ref(std::string name, std::span<T> data, std::vector<std::size_t> shape) {
+  tensor_ref t{std::move(name), std::move(shape)};
+  if (t.elements() != data.size())
+    throw io_error("typenet: io::ref(" + t.name + "): " + std::to_string(data.size()) +
+                   " values do not fill the shape (" + std::to_string(t.elements()) + " elements)");
+  using U = std::remove_const_t<T>;
+  // An empty span may have no address; the dtype still needs a non-null pointer (never dereferenced).
+  static U no_elements;
+  U* p = data.empty() ? &no_elements : const_cast<U*>(data.data());
+  if constexpr (std::is_same_v<U, float>) t.f32 = p; else t.f64 = p;
+  t.read_only = std::is_const_v<T>;
+  return t;
+}
+
+/// One tensor of a safetensors header.
+struct tensor_info {
+  std::string name;
+  std::string dtype;  // "F32", "F64", "I64", ...
+  std::vector<std::size_t> shape;
+  std::size_t begin = 0, end = 0;  // data_offsets, relative to the data buffer
+};
+
+/// A validated safetensors header.
+struct safetensors_header {
+  std::vector<tensor_info> tensors;  // in file order
+  std::map<std::string, std::string> metadata;
+  std::size_t data_start = 0;  // file offset of the data buffer
+};
+
+namespace detail {
+
+inline std::string shape_string(const std::vector<std::size_t>& shape) {
+  if (shape.empty()) return "[] (a scalar)";
+  std::string s;
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s;
+}
+
+/// Bytes per element of a safetensors dtype, 0 if unknown.
+inline std::size_t dtype_size(std::string_view dtype) {
+  static constexpr std::pair<std::string_view, std::size_t> sizes[] = {
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1}, {"I16", 2}, {"U16", 2}, {"F16", 2},
+      {"BF16", 2}, {"I32", 4}, {"U32", 4}, {"F32", 4},     {"F64", 8},     {"I64", 8}, {"U64", 8}};
+  for (const auto& [name, size] : sizes)
+    if (name == dtype) return size;
+  return 0;
+}
+
+/// Parses and validates the header of the safetensors file `bytes` read from `path`.
+inline safetensors_header parse_safetensors(std::span<const std::uint8_t> bytes, const std::filesystem::path& path) {
+  using typenet::detail::throw_io_error;
+  const auto fail = [&](const std::string& problem) { throw_io_error("load", path, problem); };
+  if (bytes.size() < 8)
+    fail("truncated: " + std::to_string(bytes.size()) + " bytes, too short for the 8-byte header length");
+  std::uint64_t n = 0;
+  for (int k = 7; k >= 0; --k) n = (n << 8) | bytes[static_cast<std::size_t>(k)];
+  if (n > bytes.size() - 8)
+    fail("header length " + std::to_string(n) + " is larger than the rest of the file (" +
+         std::to_string(bytes.size() - 8) + " bytes): truncated or not a safetensors file");
+  if (n < 2) fail("header length " + std::to_string(n) + " is too small for a JSON object");
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + 8, static_cast<std::size_t>(n));
+  if (text[0] != '{') fail("the header does not start with '{': not a safetensors file");
+  typenet::detail::json::value root;
+  try {
+    root = typenet::detail::json::parser(text).parse_document();
+  } catch (const typenet::detail::json::json_error& e) {
+    fail("malformed JSON header at byte " + std::to_string(e.offset) + ": " + e.what);
+  }
+  safetensors_header h;
+  h.data_start = 8 + static_cast<std::size_t>(n);
+  const std::size_t buffer = bytes.size() - h.data_start;
+  using kind = typenet::detail::json::value::kind;
+  for (std::size_t i = 0; i < root.keys.size(); ++i) {
+    const std::string& key = root.keys[i];
+    const auto& v = root.items[i];
+    if (key == "__metadata__") {
+      if (v.type != kind::object) fail("__metadata__ is not an object");
+      for (std::size_t m = 0; m < v.keys.size(); ++m) {
+        if (v.items[m].type != kind::string) fail("__metadata__ value of \"" + v.keys[m] + "\" is not a string");
+        h.metadata[v.keys[m]] = v.items[m].text;
+      }
+      continue;
+    }
+    const auto bad = [&](const std::string& problem) { fail("tensor " + key + ": " + problem); };
+    if (v.type != kind::object) bad(std::string("entry is ") + typenet::detail::json::kind_name(v.type) + ", not an object");
+    tensor_info t;
+    t.name = key;
+    const auto* dtype = v.find("dtype");
+    const auto* shape = v.find("shape");
+    const auto* offsets = v.find("data_offsets");
+    if (!dtype || dtype->type != kind::string) bad("\"dtype\" is missing or not a string");
+    if (!shape || shape->type != kind::array) bad("\"shape\" is missing or not an array");
+    if (!offsets || offsets->type != kind::array || offsets->items.size() != 2)
+      bad("\"data_offsets\" is missing or not an array [begin, end]");
+    t.dtype = dtype->text;
+    const std::size_t elem = dtype_size(t.dtype);
+    if (elem == 0) bad("unknown dtype \"" + t.dtype + "\"");
+    std::size_t count = 1;
+    bool overflow = false;
+    for (const auto& d : shape->items) {
+      const auto s = d.as_size();
+      if (!s) bad("shape entries must be non-negative integers");
+      t.shape.push_back(*s);
+      if (*s != 0 && count > std::numeric_limits<std::size_t>::max() / *s) overflow = true;
+      count *= *s;
+    }
+    if (overflow || count > std::numeric_limits<std::size_t>::max() / elem) bad("shape " + shape_string(t.shape) + " is too large");
+    const auto b = offsets->items[0].as_size();
+    const auto e = offsets->items[1].as_size();
+    if (!b || !e) bad("data_offsets must be non-negative integers");
+    t.begin = *b;
+    t.end = *e;
+    const std::string range = "[" + std::to_string(t.begin) + ", " + std::to_string(t.end) + "]";
+    if (t.begin > t.end) bad("data_offsets " + range + " end before they begin");
+    if (t.end > buffer)
+      bad("data_offsets " + range + " reach past the end of the " + std::to_string(buffer) +
+          "-byte data buffer (truncated file?)");
+    if (t.end - t.begin != count * elem)
+      bad("data_offsets " + range + " hold " + std::to_string(t.end - t.begin) + " bytes, but " + t.dtype + " " +
+          shape_string(t.shape) + " needs " + std::to_string(count * elem));
+    h.tensors.push_back(std::move(t));
+  }
+  // Like the reference implementation: the tensors tile the buffer exactly.
+  std::vector<const tensor_info*> order;
+  for (const auto& t : h.tensors) order.push_back(&t);
+  std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->begin != b->begin ? a->begin < b->begin : a->end < b->end; });
+  std::size_t at = 0;
+  const tensor_info* prev = nullptr;
+  for (const auto* t : order) {
+    if (t->begin < at) fail("tensors " + prev->name + " and " + t->name + " overlap in the data buffer");
+    if (t->begin > at) fail("bytes [" + std::to_string(at) + ", " + std::to_string(t->begin) + ") of the data buffer belong to no tensor");
+    at = t->end;
+    prev = t;
+  }
+  if (at != buffer)
+    fail(std::to_string(buffer - at) + " bytes after the last tensor (at " + std::to_string(at) + " of the " +
+         std::to_string(buffer) + "-byte data buffer) belong to no tensor");
+  return h;
+}
+
+[[nodiscard]] inline std::string errno_text(int e) { return std::strerror(e); }
+
+}  // namespace detail
+
+/// The validated header of a safetensors file: names, dtypes, shapes, offsets, metadata.
+[[nodiscard]] inline safetensors_header inspect_safetensors(const std::filesystem::path& path) {
+  const auto bytes = typenet::detail::read_file_bytes(path, "load");
+  return detail::parse_safetensors(bytes, path);
+}
+
+/// Fills every tensor of `tensors` from the file: each name must be present
+/// with exactly the given shape and dtype F32 or F64 (converted). Other
+/// tensors in the file are ignored. Nothing is written unless everything is
+/// valid; throws io_error naming the file and every problem found.
+inline void load_safetensors(const std::filesystem::path& path, const std::vector<tensor_ref>& tensors) {
+  using typenet::detail::throw_io_error;
+  const auto bytes = typenet::detail::read_file_bytes(path, "load");
+  const safetensors_header h = detail::parse_safetensors(bytes, path);
+
+  std::string problems;
+  const auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
+  struct staged {
+    const tensor_ref* to;
+    std::vector<float> f32;
+    std::vector<double> f64;
+  };
+  std::vector<staged> stage;
+  for (const auto& want : tensors) {
+    if ((want.f32 == nullptr) == (want.f64 == nullptr)) {
+      problem("tensor_ref " + want.name + " must point to exactly one of float and double storage");
+      continue;
+    }
+    if (want.read_only) {
+      problem("tensor_ref " + want.name + " is read-only (made from a const object)");
+      continue;
+    }
+    const auto it = std::find_if(h.tensors.begin(), h.tensors.end(), [&](const auto& t) { return t.name == want.name; });
+    if (it == h.tensors.end()) {
+      problem("tensor " + want.name + " is missing");
+      continue;
+    }
+    if (it->shape != want.shape) {
+      problem("tensor " + want.name + " has shape " + detail::shape_string(it->shape) + " in the file, the model expects " +
+              detail::shape_string(want.shape));
+      continue;
+    }
+    if (it->dtype != "F32" && it->dtype != "F64") {
+      problem("tensor " + want.name + " has dtype " + it->dtype + ", expected F32 or F64");
+      continue;
+    }
+    staged s{&want, {}, {}};
+    const std::size_t n = want.elements();
+    const std::uint8_t* src = bytes.data() + h.data_start + it->begin;
+    const auto read = [&](auto& out) {
+      using U = typename std::remove_reference_t<decltype(out)>::value_type;
+      out.resize(n);
+      if (it->dtype == "F32") {
+        for (std::size_t i = 0; i < n; ++i) {
+          float v;
+          std::memcpy(&v, src + 4 * i, 4);
+          out[i] = static_cast<U>(v);
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          double v;
+          std::memcpy(&v, src + 8 * i, 8);
+          if constexpr (std::is_same_v<U, float>) {
+            if (std::isfinite(v) && std::abs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+              problem("tensor " + want.name + " has the value " + std::to_string(v) + " (element " + std::to_string(i) +
+                      "), out of float range");
+              break;
+            }
+          }
+          out[i] = static_cast<U>(v);
+        }
+      }
+    };
+    if (want.f32) read(s.f32); else read(s.f64);
+    stage.push_back(std::move(s));
+  }
+  if (!problems.empty()) throw_io_error("load", path, problems);
+  for (const auto& s : stage) {
+    if (s.to->f32) std::copy(s.f32.begin(), s.f32.end(), s.to->f32);
+    else std::copy(s.f64.begin(), s.f64.end(), s.to->f64);
+  }
+}
+
+/// Writes `tensors` (F32 for float, F64 for double) and the string
+/// `metadata` to `path`, atomically (see the top of this file).
+inline void save_safetensors(const std::filesystem::path& path, const std::vector<tensor_ref>& tensors,
+                             const std::map<std::string, std::string>& metadata = {}) {
+  using typenet::detail::throw_io_error;
+  const auto fail = [&](const std::string& problem) { throw_io_error("save", path, problem); };
+  // Everything that can be checked is checked before the file system is touched.
+  std::string header = "{";
+  if (!metadata.empty()) {
+    header += "\"__metadata__\":{";
+    bool first = true;
+    for (const auto& [k, v] : metadata) {
+      header += (first ? "" : ",") + typenet::detail::json::quote(k) + ":" + typenet::detail::json::quote(v);
+      first = false;
+    }
+    header += "}";
+  }
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    const auto& t = tensors[i];
+    if (t.name.empty()) fail("tensor " + std::to_string(i) + " has an empty name");
+    if (t.name == "__metadata__") fail("\"__metadata__\" is reserved and cannot name a tensor");
+    for (std::size_t j = 0; j < i; ++j)
+      if (tensors[j].name == t.name) fail("tensor " + t.name + " is given twice");
+    if ((t.f32 == nullptr) == (t.f64 == nullptr))
+      fail("tensor_ref " + t.name + " must point to exactly one of float and double storage");
+    const std::size_t bytes = t.elements() * (t.f32 ? 4 : 8);
+    header += (header.size() > 1 ? "," : "") + typenet::detail::json::quote(t.name) + ":{\"dtype\":\"" +
+              (t.f32 ? "F32" : "F64") + "\",\"shape\":[";
+    for (std::size_t d = 0; d < t.shape.size(); ++d) header += (d ? "," : "") + std::to_string(t.shape[d]);
+    header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    offset += bytes;
+  }
+  header += "}";
+  header.append((8 - header.size() % 8) % 8, ' ');  // the data buffer starts 8-byte aligned
+
+  std::vector<std::uint8_t> out(8);
+  const std::uint64_t n = header.size();
+  for (int k = 0; k < 8; ++k) out[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(n >> (8 * k));
+  out.reserve(8 + header.size() + offset);
+  out.insert(out.end(), header.begin(), header.end());
+  for (const auto& t : tensors) {
+    const auto* p = t.f32 ? reinterpret_cast<const std::uint8_t*>(t.f32) : reinterpret_cast<const std::uint8_t*>(t.f64);
+    out.insert(out.end(), p, p + t.elements() * (t.f32 ? 4 : 8));
+  }
+
+  // A temporary file next to the target (same file system, so rename is atomic);
+  // O_EXCL with a random name rather than mkstemp so that the umask applies as for any new file.
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string tmp;
+  int fd = -1;
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    static constexpr char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string suffix;
+    for (int k = 0; k < 8; ++k) suffix += chars[rd() % 36];
+    tmp = path.string() + ".tmp-" + suffix;
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      fail("cannot create a temporary file in " + dir.string() + ": " + detail::errno_text(errno));
+  }
+  if (fd < 0) fail("cannot create a temporary file in " + dir.string() + ": too many name collisions");
+
+  const auto abandon = [&](const std::string& problem, int err) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    fail(problem + ": " + detail::errno_text(err));
+  };
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ::ssize_t w = ::write(fd, out.data() + done, out.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      abandon("cannot write " + tmp, errno);
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  if (::fsync(fd) != 0) abandon("cannot flush " + tmp + " to disk", errno);
+  const int fd_closed = fd;
+  fd = -1;
+  if (::close(fd_closed) != 0) abandon("cannot close " + tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) abandon("cannot rename " + tmp + " to the target", errno);
+  // Make the rename itself durable; a failure here leaves a complete file in place, so it is not an error.
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+}  // namespace typenet::io
