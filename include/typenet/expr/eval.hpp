@@ -183,6 +183,15 @@ constexpr bool is_elementwise() {
   else return true;
 }
 
+template <class V>
+constexpr const V& deref(const V& v) noexcept {
+  return v;
+}
+template <class M>
+constexpr const M& deref(const matrix_ref<M>& r) noexcept {
+  return *r.pointer;
+}
+
 /// Stores the value of one node (slot Out) from the values already computed.
 template <class Plan>
 struct run_into;
@@ -199,9 +208,9 @@ template <std::size_t P>
 struct run_into<read_binding<P>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds& binds) {
-    auto& out = slot_value<Out>(s);
+    auto& out = slot_value<Out>(s);  // (read_binding)
     using T = element_t<decltype(out)>;
-    const auto& v = std::get<P>(binds).value;
+    const auto& v = deref(std::get<P>(binds).value);
     if constexpr (Matrix<decltype(out)>) {
       for (std::size_t i = 0; i < out.size; ++i) out.values[i] = static_cast<T>(v.values[i]);
     } else if constexpr (Matrix<decltype(v)>) {
@@ -256,14 +265,21 @@ struct slots_for<T, type_list<Ns...>> {
 
 /// All node values of `order`, computed once each in topological order. On
 /// the heap: the values of a network's layers do not belong on the stack.
+/// Computes every node of `order` into `values` (a slots_for<T, order>).
+template <class Slots, class... Ns, class... Bs>
+void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
+  using order = type_list<Ns...>;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (void)std::initializer_list<int>{
+        (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(values, binds), 0)...};
+  }(std::index_sequence_for<Ns...>{});
+}
+
 template <class T, class... Ns, class... Bs>
 auto evaluate_all_matrix(type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
   auto values = std::make_unique<typename slots_for<T, order>::type>();
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (void)std::initializer_list<int>{
-        (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(*values, binds), 0)...};
-  }(std::index_sequence_for<Ns...>{});
+  detail::evaluate_into(*values, order{}, binds);
   return values;
 }
 
@@ -323,6 +339,37 @@ constexpr auto evaluate_roots(const Bs&... binds) {
 }
 
 }  // namespace detail
+
+/// Evaluates a fixed set of roots again and again into storage allocated
+/// once: `evaluator<float, decltype(loss), decltype(dW)> e;` then
+/// `e.run(W = tn::ref(w), ...)` and `e.get<0>()`. No allocation per run.
+template <class T, class... Roots>
+class evaluator {
+ public:
+  using order = topological_order_t<Roots...>;
+  using storage = typename detail::slots_for<T, order>::type;
+
+  evaluator() : values_(std::make_unique<storage>()) {}
+
+  template <class... Bs>
+  void run(const Bs&... binds) {
+    static_assert(detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{}));
+    detail::evaluate_into(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
+  }
+  /// The value of root I from the last run.
+  template <std::size_t I>
+  [[nodiscard]] const auto& get() const noexcept {
+    return detail::slot_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_);
+  }
+  /// The value of any node of the roots' graph (`raw` an expression type in it).
+  template <class E>
+  [[nodiscard]] const auto& value_of() const noexcept {
+    return detail::slot_value<index_of<order, raw_t<E>>::value>(*values_);
+  }
+
+ private:
+  std::unique_ptr<storage> values_;
+};
 
 /// Value of an expression (or of a std::tuple of expressions, sharing all
 /// common work) under the given bindings. The scalar type is the common type

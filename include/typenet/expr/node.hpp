@@ -42,6 +42,20 @@ struct poison {
   }
 };
 
+/// A matrix bound by reference: `W = tn::ref(w)` reads w when evaluated
+/// instead of copying it into the binding.
+template <class M>
+struct matrix_ref {
+  using value_type = typename M::value_type;
+  static constexpr std::size_t rows = M::rows;
+  static constexpr std::size_t cols = M::cols;
+  const M* pointer;
+};
+template <class M>
+constexpr matrix_ref<M> ref(const M& m) noexcept {
+  return {&m};
+}
+
 /// A bound value: what `x = 3.0` produces.
 template <fixed_string Name, class T>
 struct binding {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <typenet/expr/node.hpp>
 #include <typenet/tensor/matrix.hpp>
 
 namespace typenet {
@@ -27,6 +28,10 @@ struct element_type {
 template <class T, std::size_t R, std::size_t C>
 struct element_type<matrix<T, R, C>> {
   using type = T;
+};
+template <class M>
+struct element_type<matrix_ref<M>> {
+  using type = typename M::value_type;
 };
 }  // namespace detail
 

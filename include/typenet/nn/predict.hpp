@@ -1,0 +1,69 @@
+#pragma once
+/// Inference on any number of rows: `tn::predict<net>(p, x)` for a static
+/// matrix, `tn::predictor<net>` for repeated use (its storage is allocated
+/// once), `tn::accuracy<net>(p, dataset)`. Rows go through a fixed-batch
+/// forward expression in chunks; the last chunk is padded (rows do not
+/// interact in a forward pass).
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include <typenet/expr/eval.hpp>
+#include <typenet/nn/params.hpp>
+
+namespace typenet {
+
+template <class Net, class T = float, std::size_t Chunk = 64>
+class predictor {
+ public:
+  static constexpr std::size_t inputs = Net::input_size;
+  static constexpr std::size_t outputs = Net::output_size;
+
+  /// out[r * outputs + j] for rows r < n of x (n x inputs, row-major).
+  void run(const params<Net, T>& p, const T* x, std::size_t n, T* out) {
+    for (std::size_t start = 0; start < n; start += Chunk) {
+      const std::size_t rows = std::min(Chunk, n - start);
+      std::copy_n(x + start * inputs, rows * inputs, chunk_->data());
+      std::fill(chunk_->data() + rows * inputs, chunk_->data() + Chunk * inputs, T(0));
+      std::apply([&](const auto&... b) { eval_.run(typename Net::template input_t<Chunk>{} = typenet::ref(*chunk_), b...); },
+                 p.bindings());
+      const auto& y = eval_.template get<0>();
+      std::copy_n(y.data(), rows * outputs, out + start * outputs);
+    }
+  }
+
+ private:
+  using output_expression = decltype(Net::template output<Chunk>());
+  evaluator<T, output_expression> eval_;
+  std::unique_ptr<matrix<T, Chunk, inputs>> chunk_ = std::make_unique<matrix<T, Chunk, inputs>>();
+};
+
+/// The network's outputs for the rows of x.
+template <class Net, class T, std::size_t R>
+matrix<T, R, Net::output_size> predict(const params<Net, T>& p, const matrix<T, R, Net::input_size>& x) {
+  matrix<T, R, Net::output_size> y;
+  predictor<Net, T>{}.run(p, x.data(), R, y.data());
+  return y;
+}
+
+/// The fraction of rows of a dataset (`size()`, `row_data(i)`, `label(i)`,
+/// rows contiguous) whose largest output is the label.
+template <class Net, class T, class Dataset>
+double accuracy(const params<Net, T>& p, const Dataset& data) {
+  predictor<Net, T> run;
+  constexpr std::size_t block = 1024;
+  std::vector<T> out(block * Net::output_size);
+  std::size_t correct = 0;
+  for (std::size_t start = 0; start < data.size(); start += block) {
+    const std::size_t rows = std::min(block, data.size() - start);
+    run.run(p, data.row_data(start), rows, out.data());
+    for (std::size_t r = 0; r < rows; ++r) {
+      const T* o = out.data() + r * Net::output_size;
+      const auto k = static_cast<std::size_t>(std::max_element(o, o + Net::output_size) - o);
+      correct += k == static_cast<std::size_t>(data.label(start + r)) ? 1 : 0;
+    }
+  }
+  return data.size() == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(data.size());
+}
+
+}  // namespace typenet
