@@ -17,7 +17,11 @@
 
 namespace typenet_test {
 
-inline constexpr const char* python_interpreter = "/usr/bin/python3";
+/// /usr/bin/python3, or $TYPENET_TEST_PYTHON (e.g. to check that the interop tests skip cleanly).
+inline std::string python_interpreter() {
+  const char* env = std::getenv("TYPENET_TEST_PYTHON");
+  return env && *env ? env : "/usr/bin/python3";
+}
 
 struct python_result {
   int status = -1;     // the exit status; -1 if it did not exit normally
@@ -41,7 +45,7 @@ inline python_result run_python(const std::string& script, const std::vector<std
     std::ofstream out(tmpl);
     out << script;
   }
-  std::string command = std::string(python_interpreter) + " " + shell_quote(tmpl);
+  std::string command = shell_quote(python_interpreter()) + " " + shell_quote(tmpl);
   for (const auto& a : args) command += " " + shell_quote(a);
   command += " 2>&1";
   python_result r;
@@ -61,7 +65,7 @@ inline bool python_can_import(const std::string& modules) {
   static std::vector<std::pair<std::string, bool>> cache;
   for (const auto& [m, ok] : cache)
     if (m == modules) return ok;
-  const bool ok = std::filesystem::exists(python_interpreter) && run_python("import " + modules + "\n").status == 0;
+  const bool ok = std::filesystem::exists(python_interpreter()) && run_python("import " + modules + "\n").status == 0;
   cache.emplace_back(modules, ok);
   return ok;
 }
@@ -69,7 +73,7 @@ inline bool python_can_import(const std::string& modules) {
 /// Boost.Test precondition: torch and numpy importable by /usr/bin/python3.
 inline boost::test_tools::assertion_result torch_available(boost::unit_test::test_unit_id) {
   boost::test_tools::assertion_result r(python_can_import("torch, numpy"));
-  r.message() << "skipped: " << python_interpreter << " cannot import torch and numpy (Debian's python3-torch, python3-numpy)";
+  r.message() << "skipped: " << python_interpreter() << " cannot import torch and numpy (Debian's python3-torch, python3-numpy)";
   return r;
 }
 
