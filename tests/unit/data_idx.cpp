@@ -277,6 +277,76 @@ BOOST_AUTO_TEST_CASE(corrupt_truncated_and_mismatched, *utf::precondition(have_f
   check_error([&] { (void)tn::data::load_idx<6, 3>(img_path, lab_path); }, {"label 3 of item 2"});
 }
 
+BOOST_AUTO_TEST_CASE(gzip_reader_against_gzip_tool, *utf::precondition(have_fashion_mnist)) {
+  temp_dir dir;
+  // Incompressible (stored blocks), repetitive (long matches), text, tiny and empty inputs.
+  bytes random(200000), repetitive, text, tiny{42};
+  std::uint32_t state = 12345;
+  for (auto& b : random) b = static_cast<std::uint8_t>((state = state * 1664525u + 1013904223u) >> 24);
+  for (int i = 0; i < 100000; ++i) repetitive.push_back(static_cast<std::uint8_t>(i % 7 == 0 ? i % 251 : 'a'));
+  for (int i = 0; i < 5000; ++i) for (char c : std::to_string(i * 31) + " the quick brown fox\n") text.push_back(static_cast<std::uint8_t>(c));
+  const std::pair<const char*, const bytes*> inputs[] = {{"random", &random}, {"repetitive", &repetitive}, {"text", &text}, {"tiny", &tiny}};
+  bytes none;
+  for (const auto& [name, data] : inputs) {
+    write(dir / name, *data);
+    for (const char* level : {"-1", "-6", "-9"}) {
+      const fs::path gz = dir / (std::string(name) + level + ".gz");
+      // From a file (header with FNAME) and from stdin (no name).
+      BOOST_REQUIRE(std::system(("gzip -c " + std::string(level) + " '" + (dir / name).string() + "' > '" + gz.string() + "'").c_str()) == 0);
+      BOOST_TEST((tn::detail::gunzip(read_raw(gz), gz) == *data), name << level);
+      BOOST_REQUIRE(std::system(("gzip -c " + std::string(level) + " < '" + (dir / name).string() + "' > '" + gz.string() + "'").c_str()) == 0);
+      BOOST_TEST((tn::detail::gunzip(read_raw(gz), gz) == *data), name << level << " (stdin)");
+    }
+  }
+  write(dir / "empty", none);
+  const bytes empty_gz = read_raw(gzip_file(dir / "empty"));
+  BOOST_TEST(tn::detail::gunzip(empty_gz, "empty.gz").empty());
+
+  // Concatenated members, zero padding after the last one.
+  bytes multi = read_raw(gzip_file(dir / "text"));
+  const bytes second = read_raw(gzip_file(dir / "tiny"));
+  multi.insert(multi.end(), second.begin(), second.end());
+  multi.insert(multi.end(), 5, 0);
+  bytes both = text;
+  both.push_back(42);
+  BOOST_TEST((tn::detail::gunzip(multi, "multi.gz") == both));
+
+  // FEXTRA and FCOMMENT fields (gzip(1) does not write them).
+  BOOST_REQUIRE(std::system(("gzip -c < '" + (dir / "text").string() + "' > '" + (dir / "plain.gz").string() + "'").c_str()) == 0);
+  const bytes plain = read_raw(dir / "plain.gz");
+  bytes extra(plain.begin(), plain.begin() + 10);
+  extra[3] |= 0x04 | 0x10;
+  for (int b : {3, 0, int{'a'}, int{'b'}, int{'c'}, int{'h'}, int{'i'}, 0}) extra.push_back(static_cast<std::uint8_t>(b));
+  extra.insert(extra.end(), plain.begin() + 10, plain.end());
+  BOOST_TEST((tn::detail::gunzip(extra, "extra.gz") == text));
+
+  // Corruption anywhere is an error naming the file, never wrong data.
+  auto expect_error = [&](bytes b, const std::string& part) {
+    check_error([&] { (void)tn::detail::gunzip(b, dir / "x.gz"); }, {"x.gz", "gzip: " + part});
+  };
+  bytes b = plain;
+  b[2] = 7;
+  expect_error(b, "unknown gzip compression method");
+  b = plain;
+  b[3] = 0x80;
+  expect_error(b, "reserved gzip header flags");
+  b = plain;
+  b[b.size() - 2] ^= 1;  // the stored length
+  expect_error(b, "length mismatch");
+  std::size_t detected = 0;
+  for (std::size_t at = 12; at + 8 < plain.size(); at += 97) {
+    b = plain;
+    b[at] ^= 0x10;
+    try {
+      (void)tn::detail::gunzip(b, "flip.gz");
+    } catch (const tn::io_error& e) {
+      ++detected;
+      BOOST_TEST(std::string(e.what()).find("flip.gz: gzip: ") != std::string::npos, e.what());
+    }
+  }
+  BOOST_TEST(detected == (plain.size() - 8 - 12 + 96) / 97);
+}
+
 BOOST_AUTO_TEST_CASE(one_hot_helpers) {
   const auto m = tn::data::one_hot<4>(2);
   BOOST_TEST(m(0, 0) == 0.0f);

@@ -77,9 +77,10 @@ inline idx_array read_idx(const std::filesystem::path& path, std::size_t expecte
     const std::uint8_t* p = bytes.data() + 4 + 4 * d;
     const std::size_t n = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
     out.dims.push_back(n);
-    count *= n;  // at most 3 factors below 2^32 each: cannot overflow before it is compared below
-    if (count > (std::size_t{1} << 40))
-      throw_io_error("read", path, "dimensions " + detail::dims_string(out.dims) + " are implausibly large");
+    constexpr std::size_t limit = std::size_t{1} << 40;  // far beyond any file this reads into memory
+    if (n != 0 && count > limit / n)
+      throw_io_error("read", path, "dimensions " + detail::dims_string(out.dims) + "... are implausibly large");
+    count *= n;
   }
   const std::size_t have = bytes.size() - header;
   if (have < count)

@@ -242,7 +242,7 @@ inline std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in, const 
     const std::size_t n = in.size();
     const std::uint32_t isize = in[n - 4] | (std::uint32_t{in[n - 3]} << 8) | (std::uint32_t{in[n - 2]} << 16) |
                                 (std::uint32_t{in[n - 1]} << 24);
-    if (isize <= (std::size_t{1} << 30)) out.reserve(isize);
+    if (isize / 1032 <= in.size()) out.reserve(isize);  // deflate expands at most 1032:1; a larger claim is corrupt
   }
   std::size_t pos = 0;
   try {
@@ -282,7 +282,7 @@ inline std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in, const 
       if (le32(pos + 4) != static_cast<std::uint32_t>(out.size() - start))
         throw gzip::corrupt{"length mismatch (corrupt compressed data)"};
       pos += 8;
-    } while (pos < in.size() && !(in.size() - pos < 2 || in[pos] != 0x1f || in[pos + 1] != 0x8b) );
+    } while (is_gzip(in.subspan(pos)));  // concatenated members decompress to the concatenation
     // Zero padding after the last member is allowed by gzip(1); anything else is not.
     for (; pos < in.size(); ++pos)
       if (in[pos] != 0) throw gzip::corrupt{"trailing garbage after the gzip data"};
