@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -305,8 +306,10 @@ inline void load_safetensors(const std::filesystem::path& path, const std::vecto
           std::memcpy(&v, src + 8 * i, 8);
           if constexpr (std::is_same_v<U, float>) {
             if (std::isfinite(v) && std::abs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
-              problem("tensor " + want.name + " has the value " + std::to_string(v) + " (element " + std::to_string(i) +
-                      "), out of float range");
+              char text[32];
+              const auto r = std::to_chars(text, text + sizeof text, v);
+              problem("tensor " + want.name + " has the value " + std::string(text, r.ptr) + " (element " +
+                      std::to_string(i) + "), out of float range");
               break;
             }
           }
