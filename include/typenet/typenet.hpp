@@ -16,6 +16,12 @@
 #include <typenet/expr/to_dot.hpp>
 #include <typenet/expr/to_string.hpp>
 #include <typenet/expr/var.hpp>
+#include <typenet/nn/loss.hpp>
+#include <typenet/nn/network.hpp>
+#include <typenet/nn/optimizer.hpp>
+#include <typenet/nn/params.hpp>
+#include <typenet/nn/predict.hpp>
+#include <typenet/nn/trainer.hpp>
 #include <typenet/ops/arithmetic.hpp>
 #include <typenet/ops/distribution.hpp>
 #include <typenet/ops/exp.hpp>

@@ -123,7 +123,7 @@ template <std::size_t Batch, std::size_t Rows>
 struct batch_rows {
   static constexpr detail::message_buffer build() {
     detail::message_buffer b;
-    b << std::string_view{"trainer::step: the trainer's batch is "} << Batch << std::string_view{" rows, but the matrix has "}
+    b << std::string_view{"trainer::step: the trainer takes batches of "} << Batch << std::string_view{" rows, but the matrix has "}
       << Rows;
     return b;
   }
@@ -291,14 +291,23 @@ class trainer {
     return loss;
   }
 
+  /// Parameter I's gradient as a matrix of the parameter's shape (a 1 x 1
+  /// parameter's gradient is evaluated as a number).
   template <std::size_t I>
-  const auto& gradient() const noexcept {
-    return work_->eval.template get<I + 1>();
+  decltype(auto) gradient() const noexcept {
+    const auto& g = work_->eval.template get<I + 1>();
+    if constexpr (Matrix<std::remove_cvref_t<decltype(g)>>) {
+      return (g);
+    } else {
+      std::remove_cvref_t<decltype(params_.template get<I>())> m;
+      m.values[0] = g;
+      return m;
+    }
   }
 
   template <std::size_t I>
   void check_finite() const {
-    const auto& g = gradient<I>();
+    const auto& g = gradient<I>();  // NOLINT: may bind a temporary (1 x 1)
     const T s = kernels::map_reduce<std::remove_cvref_t<decltype(g)>::size>(
         [](auto v) { return v * decltype(v)(0); }, kernels::full<T>{g.data()});
     if (!std::isfinite(s))  // 0 * x is NaN exactly when x is NaN or infinite
