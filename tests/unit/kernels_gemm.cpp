@@ -227,6 +227,29 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(the_vector_path_is_taken, T, types) {
   BOOST_TEST(counters.scalar_fmas == 0u);
   BOOST_TEST(counters.vector_fmas >= 33u * 17u * 65u);
 
+  // The vector kernels fuse their multiply-adds (one rounding): with
+  // p = (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24, -(1 + 2^-11) + p is 2^-24 fused and
+  // 0 when p is rounded first. xsimd 8's AVX-512 fma is unfused under Clang.
+  if constexpr (std::is_same_v<T, float> && (XSIMD_WITH_AVX512F || XSIMD_WITH_FMA3_AVX2)) {
+    const T e = std::ldexp(T(1), -12);
+    // A is M x 2 (row i: -(1 + 2^-11), 1 + 2^-12); B is 2 x N (rows: 1, 1 + 2^-12).
+    constexpr std::size_t m = 20, n = 3 * w;
+    std::vector<T> fa(m * 2), fb(2 * n), fc(m * n);
+    for (std::size_t i = 0; i < m; ++i) fa[2 * i] = -(1 + 2 * e), fa[2 * i + 1] = 1 + e;
+    for (std::size_t j = 0; j < n; ++j) fb[j] = 1, fb[n + j] = 1 + e;
+    static_assert(gd::gemm_plan<T, m, n, 2, N_, N_>::choice == strategy::broadcast);
+    kn::gemm<T, m, n, 2, N_, N_>(fa.data(), fb.data(), fc.data());
+    BOOST_TEST(fc[0] == std::ldexp(T(1), -24));
+    BOOST_TEST(fc[m * n - 1] == std::ldexp(T(1), -24));
+    // The dot form: A is 4 x 2W, B is 4 x 2W; lane 0 accumulates both products.
+    std::vector<T> da(4 * 2 * w, T(0)), db(4 * 2 * w, T(0)), dc(16);
+    for (std::size_t r = 0; r < 4; ++r) da[r * 2 * w] = -(1 + 2 * e), da[r * 2 * w + w] = 1 + e;
+    for (std::size_t r = 0; r < 4; ++r) db[r * 2 * w] = 1, db[r * 2 * w + w] = 1 + e;
+    static_assert(gd::gemm_plan<T, 4, 4, 2 * w, N_, T_>::choice == strategy::dot);
+    kn::gemm<T, 4, 4, 2 * w, N_, T_>(da.data(), db.data(), dc.data());
+    BOOST_TEST(dc[0] == std::ldexp(T(1), -24));
+  }
+
   // The tiny XOR product is the scalar loop, by design.
   counters = {};
   kn::gemm<T, 4, 4, 2, N_, T_>(a.data(), b.data(), c.data());
