@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -133,6 +134,7 @@ struct run_result {
   std::uint64_t seed = 0;
   tn::history history;
   std::vector<double> test_accuracy;  // after each epoch
+  std::vector<double> cpu_seconds;    // per epoch: differs from the wall time when other processes share the cores
   struct point {
     double epoch;  // fractional: steps done / steps per epoch
     double loss;   // mean training loss over the last loss_window steps
@@ -143,6 +145,10 @@ struct run_result {
   [[nodiscard]] double median_seconds() const {
     std::vector<double> s;
     for (const auto& e : history.epochs) s.push_back(e.seconds);
+    return median(s);
+  }
+  [[nodiscard]] double median_cpu_seconds() const { return median(cpu_seconds); }
+  static double median(std::vector<double> s) {
     std::sort(s.begin(), s.end());
     const std::size_t n = s.size();
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
@@ -171,6 +177,7 @@ run_result train(std::uint64_t seed, std::size_t epochs, const dataset_type& tra
     std::shuffle(order.begin(), order.end(), rng);
     tn::progress_bar bar(true, epoch + 1, epochs, steps_per_epoch);
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
     double loss_sum = 0;
     std::size_t correct = 0;
     std::size_t seen = 0;
@@ -200,6 +207,7 @@ run_result train(std::uint64_t seed, std::size_t epochs, const dataset_type& tra
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.cpu_seconds.push_back(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
     const tn::epoch_record rec{epoch + 1, loss_sum / static_cast<double>(steps_per_epoch),
                                static_cast<double>(correct) / static_cast<double>(seen), seconds, t.learning_rate()};
     bar.finish(rec.loss, rec.accuracy, seconds);
@@ -213,11 +221,11 @@ run_result train(std::uint64_t seed, std::size_t epochs, const dataset_type& tra
 
 void write_history(const run_result& r, const fs::path& path) {
   std::ofstream out(path);
-  out << "epoch,loss,accuracy,seconds,learning_rate,test_accuracy\n";
+  out << "epoch,loss,accuracy,seconds,learning_rate,test_accuracy,cpu_seconds\n";
   for (std::size_t i = 0; i < r.history.epochs.size(); ++i) {
     const auto& e = r.history.epochs[i];
     out << e.epoch << ',' << e.loss << ',' << e.accuracy << ',' << e.seconds << ',' << e.learning_rate << ','
-        << r.test_accuracy[i] << '\n';
+        << r.test_accuracy[i] << ',' << r.cpu_seconds[i] << '\n';
   }
   out.close();
   if (!out) throw tn::io_error("typenet: write " + path.string() + ": failed");
@@ -274,7 +282,7 @@ bool plot(const std::vector<run_result>& runs, const std::vector<fs::path>& hist
       gp << gnuplot_string(steps[i].string()) << " using 1:2 with lines lw 1.5 lc " << i + 1
          << " title 'loss, mean of " << loss_window << " steps (seed " << seed << ")', \\\n     "
          << gnuplot_string(histories[i].string()) << " using 1:($6*100) axes x1y2 with linespoints pt 7 dt 2 lc "
-         << i + 1 << " title 'test accuracy (seed " << seed << ")'";
+         << (runs.size() == 1 ? 2 : i + 1) << " title 'test accuracy (seed " << seed << ")'";
     }
     gp << "\n";
     if (!gp) throw tn::io_error("typenet: write " + script.string() + ": failed");
@@ -286,14 +294,22 @@ bool plot(const std::vector<run_result>& runs, const std::vector<fs::path>& hist
   return true;
 }
 
-int run(const options& o) {
+int run(options o) {
   std::error_code ec;
   if (!fs::is_directory(o.data, ec))
     throw tn::io_error("fashion_mnist: the data directory " + o.data.string() +
                        " does not exist; install the Debian package dataset-fashion-mnist (scripts/setup demo) "
                        "or pass --data DIR with train-images-idx3-ubyte.gz and the three other IDX files");
+  std::string missing;
+  for (const char* name : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                           "t10k-labels-idx1-ubyte.gz"})
+    if (!fs::exists(o.data / name, ec)) missing += std::string(missing.empty() ? "" : ", ") + name;
+  if (!missing.empty())
+    throw tn::io_error("fashion_mnist: " + o.data.string() + " has no " + missing +
+                       "; install the Debian package dataset-fashion-mnist (scripts/setup demo) or pass --data DIR");
   fs::create_directories(o.out, ec);
   if (ec) throw tn::io_error("fashion_mnist: cannot create the output directory " + o.out.string() + ": " + ec.message());
+  o.out = fs::weakly_canonical(fs::absolute(o.out));  // loss.gp then works from any directory
 
   std::cout << "loading Fashion-MNIST from " << o.data.string() << "\n";
   const auto load = [&](const char* images, const char* labels) {
@@ -303,7 +319,7 @@ int run(const options& o) {
   const dataset_type test_set = load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
   std::cout << train_set.size() << " training and " << test_set.size() << " test images; network with "
             << net::param_count << " parameters, batch " << batch_size << ", SGD lr " << learning_rate << ", "
-            << o.epochs << " epochs\n";
+            << o.epochs << (o.epochs == 1 ? " epoch\n" : " epochs\n");
 
   std::vector<run_result> runs;
   std::vector<fs::path> histories;
@@ -317,26 +333,29 @@ int run(const options& o) {
     steps.push_back(o.out / ("steps" + suffix + ".csv"));
     write_history(r, histories.back());
     write_steps(r, steps.back());
-    std::printf("seed %llu: test accuracy %.2f%%, %.3f s per epoch (median of %zu)\n",
+    std::printf("seed %llu: test accuracy %.2f%%, %.3f s per epoch (median of %zu; CPU time %.3f s)\n",
                 static_cast<unsigned long long>(seed), 100.0 * r.final_accuracy(), r.median_seconds(),
-                r.history.epochs.size());
+                r.history.epochs.size(), r.median_cpu_seconds());
     std::fflush(stdout);
   }
 
   std::cout << "\n";
   if (runs.size() > 1) {
-    double sum = 0, lo = 1, hi = 0, seconds = 0;
+    double sum = 0, lo = 1, hi = 0, seconds = 0, cpu = 0;
     std::string list;
     for (const auto& r : runs) {
       sum += r.final_accuracy();
       lo = std::min(lo, r.final_accuracy());
       hi = std::max(hi, r.final_accuracy());
       seconds += r.median_seconds();
+      cpu += r.median_cpu_seconds();
       list += (list.empty() ? "" : ",") + std::to_string(r.seed);
     }
     const double mean = sum / static_cast<double>(runs.size());
-    std::printf("seeds %s: test accuracy mean %.2f%%, min %.2f%%, max %.2f%%; %.3f s per epoch (mean of the medians)\n",
-                list.c_str(), 100 * mean, 100 * lo, 100 * hi, seconds / static_cast<double>(runs.size()));
+    const auto k = static_cast<double>(runs.size());
+    std::printf("seeds %s: test accuracy mean %.2f%%, min %.2f%%, max %.2f%%\n"
+                "%.3f s per epoch (mean over the seeds of the median epoch; CPU time %.3f s)\n",
+                list.c_str(), 100 * mean, 100 * lo, 100 * hi, seconds / k, cpu / k);
     if (o.epochs == 5)
       std::printf("LibTorch, same recipe, seeds 1-5: %.1f-%.1f%%; the mean is %s that range\n", 100 * libtorch_min,
                   100 * libtorch_max, mean >= libtorch_min && mean <= libtorch_max ? "within" : "OUTSIDE");
@@ -351,6 +370,7 @@ int run(const options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);  // keep lines in order with the progress on stderr when piped
   try {
     return run(parse_options(argc, argv));
   } catch (const usage_error& e) {
