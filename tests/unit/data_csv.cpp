@@ -1,12 +1,16 @@
 // tn::data::load_csv: values, label column anywhere, header, quoting, CRLF,
-// static extents, and every error with its line and column.
+// static extents, and every error with its line and column; then shuffling
+// and batching (data/batch.hpp) of a data set read from CSV.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 
+#include <typenet/data/batch.hpp>
 #include <typenet/data/csv.hpp>
 
 namespace tn = typenet;
@@ -126,4 +130,43 @@ BOOST_AUTO_TEST_CASE(gzip_csv) {
   const auto d = tn::data::load_csv(p.string() + ".gz");
   BOOST_TEST(d.size() == 2u);
   BOOST_TEST(d.row(1)[1] == 4.0f);
+}
+
+// --- shuffling and batching (data/batch.hpp), on a data set read from CSV -------
+
+BOOST_AUTO_TEST_CASE(batches_cover_every_row_once_per_epoch) {
+  temp_dir dir;
+  std::string text;
+  for (int i = 0; i < 10; ++i) text += std::to_string(i) + "," + std::to_string(i * 10) + ".5," + std::to_string(i % 3) + "\n";
+  const auto d = tn::data::load_csv<2, 3>(dir.write("ten.csv", text));
+  std::mt19937 rng(7);
+  const auto order = tn::data::shuffled_order(d.size(), rng);
+  BOOST_TEST(order.size() == 10u);
+  BOOST_TEST(std::is_permutation(order.begin(), order.end(), std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}.begin()));
+  static_assert(tn::data::batch_count<4>(10) == 3);
+  static_assert(tn::data::batch_count<5>(10) == 2);
+
+  tn::matrix<float, 4, 2> x;
+  tn::matrix<float, 4, 3> y;
+  std::vector<int> seen(10, 0);
+  for (std::size_t k = 0; k < tn::data::batch_count<4>(d.size()); ++k) {
+    tn::data::load_batch(d, order, k, x, y);
+    for (std::size_t j = 0; j < 4; ++j) {
+      const std::size_t row = order[(k * 4 + j) % 10];
+      const int i = static_cast<int>(x(j, 0));  // the first feature is the row number
+      BOOST_TEST(static_cast<std::size_t>(i) == row);
+      BOOST_TEST(x(j, 1) == static_cast<float>(i * 10) + 0.5f);
+      for (std::size_t c = 0; c < 3; ++c) BOOST_TEST(y(j, c) == (c == static_cast<std::size_t>(i % 3) ? 1.0f : 0.0f));
+      ++seen[static_cast<std::size_t>(i)];
+    }
+  }
+  // 12 slots for 10 rows: the last batch wraps to the first two rows of the order.
+  BOOST_TEST(std::count(seen.begin(), seen.end(), 1) == 8);
+  BOOST_TEST(seen[order[0]] == 2);
+  BOOST_TEST(seen[order[1]] == 2);
+
+  BOOST_CHECK_THROW(tn::data::load_batch(d, order, 3, x, y), std::out_of_range);
+  const std::vector<std::size_t> bad{0, 1, 2, 10};
+  BOOST_CHECK_THROW(tn::data::load_batch(d, bad, 0, x, y), std::out_of_range);
+  BOOST_CHECK_THROW(tn::data::load_batch(d, std::vector<std::size_t>{}, 0, x, y), std::out_of_range);
 }
