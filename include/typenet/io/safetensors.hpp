@@ -27,90 +27,22 @@
 #include <filesystem>
 #include <limits>
 #include <map>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include <typenet/io/atomic_file.hpp>
 #include <typenet/io/error.hpp>
 #include <typenet/io/file.hpp>
 #include <typenet/io/json.hpp>
-#include <typenet/tensor/matrix.hpp>
+#include <typenet/io/tensor_ref.hpp>
 
 namespace typenet::io {
 
 static_assert(std::endian::native == std::endian::little,
               "typenet: io/safetensors.hpp assumes a little-endian host (safetensors data is little-endian)");
-
-/// A named, shaped view of a tensor's storage (row-major), float or double:
-/// exactly one of f32 and f64 is set. `read_only` views (made from const
-/// objects) can be saved but not loaded into.
-struct tensor_ref {
-  std::string name;
-  std::vector<std::size_t> shape;
-  float* f32 = nullptr;
-  double* f64 = nullptr;
-  bool read_only = false;
-
-  /// The product of the shape (1 for a scalar, shape {}).
-  [[nodiscard]] std::size_t elements() const noexcept {
-    std::size_t n = 1;
-    for (const std::size_t d : shape) n *= d;
-    return n;
-  }
-};
-
-/// `m` with shape {R, C}.
-template <class T, std::size_t R, std::size_t C>
-[[nodiscard]] tensor_ref ref(std::string name, matrix<T, R, C>& m) {
-  tensor_ref t{std::move(name), {R, C}};
-  if constexpr (std::is_same_v<T, float>) t.f32 = m.data(); else t.f64 = m.data();
-  return t;
-}
-/// Read-only (for saving) `m` with shape {R, C}.
-template <class T, std::size_t R, std::size_t C>
-[[nodiscard]] tensor_ref ref(std::string name, const matrix<T, R, C>& m) {
-  tensor_ref t = ref(std::move(name), const_cast<matrix<T, R, C>&>(m));  // never written: read_only
-  t.read_only = true;
-  return t;
-}
-/// A 1 x n or n x 1 matrix with the 1-D shape {n}: how PyTorch stores a bias
-/// (nn.Linear's state_dict has `bias` of shape [out_features]).
-template <class T, std::size_t R, std::size_t C>
-[[nodiscard]] tensor_ref ref_1d(std::string name, matrix<T, R, C>& m) {
-  static_assert(R == 1 || C == 1, "typenet: io::ref_1d(name, m) requires a 1 x n or n x 1 matrix");
-  tensor_ref t = ref(std::move(name), m);
-  t.shape = {R * C};
-  return t;
-}
-template <class T, std::size_t R, std::size_t C>
-[[nodiscard]] tensor_ref ref_1d(std::string name, const matrix<T, R, C>& m) {
-  static_assert(R == 1 || C == 1, "typenet: io::ref_1d(name, m) requires a 1 x n or n x 1 matrix");
-  tensor_ref t = ref(std::move(name), m);
-  t.shape = {R * C};
-  return t;
-}
-/// Any contiguous float/double storage with the given shape; `data.size()` must equal the shape's product.
-template <class T>
-  requires(std::is_same_v<std::remove_const_t<T>, float> || std::is_same_v<std::remove_const_t<T>, double>)
-[[nodiscard]] tensor_ref ref(std::string name, std::span<T> data, std::vector<std::size_t> shape) {
-  tensor_ref t{std::move(name), std::move(shape)};
-  if (t.elements() != data.size())
-    throw io_error("typenet: io::ref(" + t.name + "): " + std::to_string(data.size()) +
-                   " values do not fill the shape (" + std::to_string(t.elements()) + " elements)");
-  using U = std::remove_const_t<T>;
-  // An empty span may have no address; the dtype still needs a non-null pointer (never dereferenced).
-  static U no_elements;
-  U* p = data.empty() ? &no_elements : const_cast<U*>(data.data());
-  if constexpr (std::is_same_v<U, float>) t.f32 = p; else t.f64 = p;
-  t.read_only = std::is_const_v<T>;
-  return t;
-}
 
 /// One tensor of a safetensors header.
 struct tensor_info {
@@ -128,13 +60,6 @@ struct safetensors_header {
 };
 
 namespace detail {
-
-inline std::string shape_string(const std::vector<std::size_t>& shape) {
-  if (shape.empty()) return "[] (a scalar)";
-  std::string s;
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s;
-}
 
 /// Bytes per element of a safetensors dtype, 0 if unknown.
 inline std::size_t dtype_size(std::string_view dtype) {
@@ -237,8 +162,6 @@ inline safetensors_header parse_safetensors(std::span<const std::uint8_t> bytes,
          std::to_string(buffer) + "-byte data buffer) belong to no tensor");
   return h;
 }
-
-[[nodiscard]] inline std::string errno_text(int e) { return std::strerror(e); }
 
 }  // namespace detail
 
@@ -373,48 +296,7 @@ inline void save_safetensors(const std::filesystem::path& path, const std::vecto
     out.insert(out.end(), p, p + t.elements() * (t.f32 ? 4 : 8));
   }
 
-  // A temporary file next to the target (same file system, so rename is atomic);
-  // O_EXCL with a random name rather than mkstemp so that the umask applies as for any new file.
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmp;
-  int fd = -1;
-  std::random_device rd;
-  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    static constexpr char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::string suffix;
-    for (int k = 0; k < 8; ++k) suffix += chars[rd() % 36];
-    tmp = path.string() + ".tmp-" + suffix;
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST)
-      fail("cannot create a temporary file in " + dir.string() + ": " + detail::errno_text(errno));
-  }
-  if (fd < 0) fail("cannot create a temporary file in " + dir.string() + ": too many name collisions");
-
-  const auto abandon = [&](const std::string& problem, int err) {
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    fail(problem + ": " + detail::errno_text(err));
-  };
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ::ssize_t w = ::write(fd, out.data() + done, out.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      abandon("cannot write " + tmp, errno);
-    }
-    done += static_cast<std::size_t>(w);
-  }
-  if (::fsync(fd) != 0) abandon("cannot flush " + tmp + " to disk", errno);
-  const int fd_closed = fd;
-  fd = -1;
-  if (::close(fd_closed) != 0) abandon("cannot close " + tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) abandon("cannot rename " + tmp + " to the target", errno);
-  // Make the rename itself durable; a failure here leaves a complete file in place, so it is not an error.
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
+  typenet::detail::write_file_atomically(path, out, "save");
 }
 
 }  // namespace typenet::io
