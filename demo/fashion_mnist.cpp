@@ -267,13 +267,13 @@ bool plot(const std::vector<run_result>& runs, const std::vector<fs::path>& hist
   {
     std::ofstream gp(script);
     gp << "# Made by fashion_mnist; run with: gnuplot loss.gp\n";
-    gp << (cairo ? "set terminal pngcairo size 900,560 font 'sans,10'\n" : "set terminal png size 900,560\n");
+    gp << (cairo ? "set terminal pngcairo size 900,600 font 'sans,10'\n" : "set terminal png size 900,600\n");
     gp << "set output " << gnuplot_string(png.string()) << "\n";
     gp << "set datafile separator ','\n";
     gp << "set key autotitle columnhead\n";
     gp << "set title 'Fashion-MNIST, 784-16-16-10 (sigmoid, softmax), cross-entropy, SGD lr 0.1, batch 32'\n";
     gp << "set xlabel 'epoch'\nset ylabel 'training loss'\nset y2label 'test accuracy (%)'\n";
-    gp << "set ytics nomirror\nset y2tics\nset grid\nset key top center\n";
+    gp << "set ytics nomirror\nset y2tics\nset grid\nset key below\n";
     gp << "set xrange [0:" << runs.front().history.epochs.size() << "]\n";
     gp << "plot ";
     for (std::size_t i = 0; i < runs.size(); ++i) {
