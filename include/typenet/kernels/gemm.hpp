@@ -550,6 +550,9 @@ inline void gemm_with(const T* a, const T* b, T* c) noexcept {
 /// op(B) is K x N: B is stored K x N (normal) or N x K (transposed), e.g. a dense
 /// layer's out x in weights in X * W^T = gemm<T, batch, out, in, normal, transposed>.
 /// C must not alias A or B. No allocation, no exceptions.
+/// Derivative (for the backward pass): with G = dL/dC, dL/d op(A) = G op(B)^T and
+/// dL/d op(B) = op(A)^T G, i.e. two more gemm calls with the layouts flipped, e.g.
+/// for C = X W^T: dX = gemm<T, M, K, N>(G, W) and dW = gemm<T, N, K, M, transposed>(G, X).
 template <class T, std::size_t M, std::size_t N, std::size_t K, layout LA = layout::normal,
           layout LB = layout::normal, bool Accumulate = false>
 inline void gemm(const T* a, const T* b, T* c) noexcept {
