@@ -5,6 +5,8 @@
 #include <typenet/core/math.hpp>
 #include <typenet/core/rational.hpp>
 #include <typenet/core/type_list.hpp>
+#include <typenet/data/csv.hpp>
+#include <typenet/data/idx.hpp>
 #include <typenet/diff/grad.hpp>
 #include <typenet/diff/gradient_check.hpp>
 #include <typenet/expr/eval.hpp>
@@ -21,6 +23,7 @@
 #include <typenet/nn/optimizer.hpp>
 #include <typenet/nn/params.hpp>
 #include <typenet/nn/predict.hpp>
+#include <typenet/nn/serialize.hpp>
 #include <typenet/nn/trainer.hpp>
 #include <typenet/ops/arithmetic.hpp>
 #include <typenet/ops/distribution.hpp>
