@@ -77,4 +77,11 @@ inline boost::test_tools::assertion_result torch_available(boost::unit_test::tes
   return r;
 }
 
+/// Boost.Test precondition: numpy importable by /usr/bin/python3.
+inline boost::test_tools::assertion_result numpy_available(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(python_can_import("numpy"));
+  r.message() << "skipped: " << python_interpreter() << " cannot import numpy (Debian's python3-numpy)";
+  return r;
+}
+
 }  // namespace typenet_test

@@ -1,4 +1,5 @@
-// tn::io::save_safetensors / load_safetensors: round trips (float, double,
+// tn::io::save_safetensors / load_safetensors (and, at the end, save_npy /
+// load_npy, which share tensor_ref and the atomic writer): round trips (float, double,
 // conversions), the exact file layout, every error path (truncated, bad
 // header length, malformed JSON, bad offsets, wrong shape, missing name,
 // unsupported dtype, unwritable directory) with the destination untouched,
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <typenet/io/npy.hpp>
 #include <typenet/io/safetensors.hpp>
 
 #include "../support/python_torch.hpp"
@@ -619,6 +621,163 @@ print(" ".join(repr(v) for v in m(x.to(want_dtype)).flatten().tolist()))
     else
       run(tn::matrix<float, 3, 4>{}, tn::matrix<float, 1, 3>{}, tn::matrix<float, 2, 3>{}, tn::matrix<float, 2, 1>{});
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --- .npy (io/npy.hpp): same tensor_ref, same guarantees -----------------------------
+
+BOOST_AUTO_TEST_SUITE(npy)
+
+BOOST_AUTO_TEST_CASE(round_trips_and_layout) {
+  temp_dir dir;
+  tn::matrix<float, 3, 4> w;
+  fill(w, -2.0, 0.37);
+  tn::io::save_npy(dir / "w.npy", tn::io::ref("w", w));
+  const bytes raw = read_raw(dir / "w.npy");
+  const std::string expected_header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }";
+  BOOST_TEST(std::string(raw.begin() + 10, raw.begin() + 10 + static_cast<std::ptrdiff_t>(expected_header.size())) == expected_header);
+  BOOST_TEST(raw[6] == 1);
+  const std::size_t header_end = 10 + (raw[8] | (std::size_t{raw[9]} << 8));
+  BOOST_TEST(header_end % 64 == 0u);
+  BOOST_TEST(raw[header_end - 1] == '\n');
+  BOOST_TEST(raw.size() == header_end + 48);
+  tn::matrix<float, 3, 4> back;
+  tn::io::load_npy(dir / "w.npy", tn::io::ref("w", back));
+  BOOST_TEST(back == w);
+
+  tn::matrix<double, 5, 1> b;
+  fill(b, 0.1, 1.0 / 7.0);
+  tn::io::save_npy(dir / "b.npy", tn::io::ref_1d("b", b));
+  const auto h = tn::io::inspect_npy(dir / "b.npy");
+  BOOST_TEST(h.descr == "<f8");
+  BOOST_TEST((h.shape == std::vector<std::size_t>{5}));
+  tn::matrix<double, 1, 5> bd;
+  tn::io::load_npy(dir / "b.npy", tn::io::ref_1d("b", bd));
+  BOOST_TEST(std::equal(b.begin(), b.end(), bd.begin()));
+  tn::matrix<float, 5, 1> bf;
+  tn::io::load_npy(dir / "b.npy", tn::io::ref_1d("b", bf));
+  for (std::size_t i = 0; i < 5; ++i) BOOST_TEST(bf.values[i] == static_cast<float>(b.values[i]));
+
+  double scalar = 2.5, scalar_back = 0;
+  tn::io::save_npy(dir / "s.npy", tn::io::ref("s", std::span<double>(&scalar, 1), {}));
+  BOOST_TEST(tn::io::inspect_npy(dir / "s.npy").shape.empty());
+  tn::io::load_npy(dir / "s.npy", tn::io::ref("s", std::span<double>(&scalar_back, 1), {}));
+  BOOST_TEST(scalar_back == 2.5);
+  BOOST_TEST((dir.entries() == std::vector<std::string>{"b.npy", "s.npy", "w.npy"}));
+}
+
+BOOST_AUTO_TEST_CASE(refusals_leave_the_destination_untouched) {
+  temp_dir dir;
+  tn::matrix<float, 2, 3> w{1, 2, 3, 4, 5, 6};
+  tn::io::save_npy(dir / "w.npy", tn::io::ref("w", w));
+  const bytes raw = read_raw(dir / "w.npy");
+  tn::matrix<float, 2, 3> dst;
+  std::fill(dst.begin(), dst.end(), -4.0f);
+  const auto p = dir / "bad.npy";
+  const auto load = [&] { tn::io::load_npy(p, tn::io::ref("W1", dst)); };
+  const auto with_header = [&](const std::string& dict, const bytes& data) {
+    bytes b = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<std::uint8_t>(dict.size()), 0};
+    b.insert(b.end(), dict.begin(), dict.end());
+    b.insert(b.end(), data.begin(), data.end());
+    write_raw(p, b);
+  };
+  const bytes six = le_bytes<float>({1, 2, 3, 4, 5, 6});
+
+  tn::matrix<float, 3, 2> other;
+  BOOST_TEST(error_of([&] { tn::io::load_npy(dir / "w.npy", tn::io::ref("W1", other)); }) ==
+             "typenet: load " + (dir / "w.npy").string() + ": the array has shape 2x3 in the file, W1 expects 3x2");
+  write_raw(p, bytes(raw.begin(), raw.end() - 1));
+  CHECK_CONTAINS(error_of(load), "truncated: shape 2x3 of '<f4' needs 24 bytes of data, the file has 23");
+  write_raw(p, [&] { bytes b = raw; b.push_back(0); return b; }());
+  CHECK_CONTAINS(error_of(load), "1 unexpected bytes after the data");
+  write_raw(p, bytes(raw.begin(), raw.begin() + 40));
+  CHECK_CONTAINS(error_of(load), "header length 118 is larger than the rest of the file (30 bytes): truncated");
+  write_raw(p, bytes(raw.begin(), raw.begin() + 7));
+  CHECK_CONTAINS(error_of(load), "truncated: 7 bytes");
+  write_raw(p, {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK_CONTAINS(error_of(load), "not a .npy file (bad magic bytes)");
+  with_header("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", six);
+  CHECK_CONTAINS(error_of(load), "the array has dtype '<i4', expected '<f4' (float32) or '<f8' (float64)");
+  with_header("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", six);
+  CHECK_CONTAINS(error_of(load), "dtype '>f4'");
+  with_header("{'descr': '<f4', 'fortran_order': False, }", six);
+  CHECK_CONTAINS(error_of(load), "needs 'descr', 'fortran_order' and 'shape'");
+  with_header("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2, 3), }", six);
+  CHECK_CONTAINS(error_of(load), "malformed .npy header at byte 34: 'fortran_order' is not True or False");
+  with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }", six);
+  CHECK_CONTAINS(error_of(load), "'shape' entries must be non-negative integers");
+  with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}", six);
+  CHECK_CONTAINS(error_of(load), "unexpected key 'x'");
+  with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3) } junk", six);
+  CHECK_CONTAINS(error_of(load), "unexpected text after the header dict");
+  BOOST_TEST(all_equal_to(dst, -4.0f));
+
+  // Fortran order is converted to row-major.
+  with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", le_bytes<float>({1, 4, 2, 5, 3, 6}));
+  load();
+  BOOST_TEST(dst == w);
+}
+
+BOOST_AUTO_TEST_CASE(numpy_reads_and_writes_them, *utf::precondition(typenet_test::numpy_available)) {
+  temp_dir dir;
+  // numpy writes: float32 2-D, float64 1-D, a Fortran-order 3-D array, a version 2.0 file.
+  const auto r = run_python(R"PY(
+import sys, numpy as np
+d = sys.argv[1]
+a = (np.arange(12, dtype=np.float32).reshape(3, 4) - 5.5) / 3
+b = np.array([0.1, 1 / 3, -2.5e-300], dtype=np.float64)
+c = np.asfortranarray(np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 7)
+assert c.flags.f_contiguous and not c.flags.c_contiguous
+np.save(d + "/a.npy", a)
+np.save(d + "/b.npy", b)
+np.save(d + "/c.npy", c)
+with open(d + "/v2.npy", "wb") as f:
+    np.lib.format.write_array(f, a, version=(2, 0))
+for x in (a, b, c):
+    print(" ".join(repr(float(v)) for v in np.ascontiguousarray(x).flatten()))
+)PY",
+                            {dir.path.string()});
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+  std::istringstream lines(r.output);
+  std::vector<std::vector<double>> expected;
+  for (std::string line; std::getline(lines, line);) expected.push_back(parse_numbers(line));
+  BOOST_REQUIRE(expected.size() == 3u);
+
+  tn::matrix<float, 3, 4> a;
+  tn::io::load_npy(dir / "a.npy", tn::io::ref("a", a));
+  for (std::size_t i = 0; i < 12; ++i) BOOST_TEST(a.values[i] == static_cast<float>(expected[0][i]));
+  tn::matrix<float, 3, 4> a2;
+  tn::io::load_npy(dir / "v2.npy", tn::io::ref("a", a2));
+  BOOST_TEST(tn::io::inspect_npy(dir / "v2.npy").major_version == 2);
+  BOOST_TEST(a2 == a);
+  tn::matrix<double, 3, 1> b;
+  tn::io::load_npy(dir / "b.npy", tn::io::ref_1d("b", b));
+  for (std::size_t i = 0; i < 3; ++i) BOOST_TEST(b.values[i] == expected[1][i]);
+  BOOST_TEST(tn::io::inspect_npy(dir / "c.npy").fortran_order);
+  std::vector<double> c(24);
+  tn::io::load_npy(dir / "c.npy", tn::io::ref("c", std::span<double>(c), {2, 3, 4}));
+  for (std::size_t i = 0; i < 24; ++i) BOOST_TEST(c[i] == expected[2][i]);
+
+  // typenet writes, numpy reads.
+  tn::matrix<float, 2, 3> w{0.5f, -1.25f, 3.0f, 1e-3f, 7.0f, -0.0f};
+  tn::matrix<double, 4, 1> v{1.0 / 3.0, 2.0, -1e-300, 4.0};
+  tn::io::save_npy(dir / "w.npy", tn::io::ref("w", w));
+  tn::io::save_npy(dir / "v.npy", tn::io::ref_1d("v", v));
+  const auto r2 = run_python(R"PY(
+import sys, numpy as np
+d = sys.argv[1]
+w = np.load(d + "/w.npy")
+v = np.load(d + "/v.npy")
+assert w.dtype == np.float32 and w.shape == (2, 3) and w.flags.c_contiguous, (w.dtype, w.shape)
+assert v.dtype == np.float64 and v.shape == (4,), (v.dtype, v.shape)
+assert np.array_equal(w, np.array([[0.5, -1.25, 3.0], [1e-3, 7.0, -0.0]], dtype=np.float32)), w
+assert np.array_equal(v, np.array([1 / 3, 2.0, -1e-300, 4.0])), v
+print("ok")
+)PY",
+                             {dir.path.string()});
+  BOOST_TEST(r2.status == 0, r2.output);
+  BOOST_TEST(r2.output == "ok\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
