@@ -253,3 +253,57 @@ BOOST_AUTO_TEST_CASE(history_csv) {
   std::remove(path.c_str());
   BOOST_CHECK_THROW(h.write_csv("/nonexistent-dir/x.csv"), std::runtime_error);
 }
+
+BOOST_AUTO_TEST_CASE(partial_batch_equals_a_short_batch) {
+  // 4 real rows in a trainer of batch 6 must do what a trainer of batch 4 does
+  auto run = [](auto loss_tag) {
+    using Loss = decltype(loss_tag);
+    auto p = tn::init<small, double>(tn::glorot_uniform{}, 12);
+    auto q = p;
+    const batch_data d(7);
+    tn::matrix<double, 4, 5> x4;
+    tn::matrix<double, 4, 3> y4;
+    std::copy_n(d.x.data(), 4 * 5, x4.data());
+    std::copy_n(d.y.data(), 4 * 3, y4.data());
+    tn::trainer<small, Loss, tn::sgd, tn::batch<B>, double> t6{p, {.learning_rate = 0.25f}};
+    tn::trainer<small, Loss, tn::sgd, tn::batch<4>, double> t4{q, {.learning_rate = 0.25f}};
+    const double l6 = t6.step(d.x, d.y, 4);
+    const double l4 = t4.step(x4, y4);
+    BOOST_TEST(std::abs(l6 - l4) < 1e-12, Loss::name << ": loss " << l6 << " vs " << l4);
+    BOOST_TEST(max_abs_diff(p.get<0>(), q.get<0>()) < 1e-12);
+    BOOST_TEST(max_abs_diff(p.get<1>(), q.get<1>()) < 1e-12);
+    BOOST_TEST(max_abs_diff(p.get<2>(), q.get<2>()) < 1e-12);
+    BOOST_TEST(max_abs_diff(p.get<3>(), q.get<3>()) < 1e-12);
+    BOOST_CHECK_THROW(t6.step(d.x, d.y, 7), std::invalid_argument);
+  };
+  run(tn::cross_entropy{});
+  run(tn::mse{});
+}
+
+BOOST_AUTO_TEST_CASE(fit_runs_epochs_with_a_short_last_batch) {
+  // 20 rows, batch 6: three full steps and one of 2 rows per epoch
+  struct rows {
+    std::vector<float> x;
+    std::vector<int> y;
+    std::size_t size() const { return y.size(); }
+    const float* row_data(std::size_t i) const { return x.data() + 5 * i; }
+    int label(std::size_t i) const { return y[i]; }
+  } data;
+  std::mt19937 rng(13);
+  std::normal_distribution<float> noise(0.f, 0.3f);
+  for (int i = 0; i < 20; ++i) {
+    const int c = i % 3;
+    for (int j = 0; j < 5; ++j) data.x.push_back((j == c ? 2.f : 0.f) + noise(rng));
+    data.y.push_back(c);
+  }
+  auto p = tn::init<small>(tn::glorot_uniform{}, 14);
+  tn::trainer<small, tn::cross_entropy, tn::sgd, tn::batch<B>> t{p, {.learning_rate = 0.5f}};
+  std::size_t callbacks = 0;
+  const auto h = t.fit(data, {.epochs = 30, .shuffle_seed = 3, .progress = false,
+                              .on_epoch = [&](const tn::epoch_record&) { ++callbacks; }});
+  BOOST_TEST(h.epochs.size() == 30u);
+  BOOST_TEST(callbacks == 30u);
+  BOOST_TEST(t.steps_done() == 30u * 4u);
+  BOOST_TEST(h.epochs.back().loss < h.epochs.front().loss / 2);
+  BOOST_TEST(h.epochs.back().accuracy >= 0.9);
+}

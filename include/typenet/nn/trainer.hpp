@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -44,14 +45,6 @@ class training_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct fit_options {
-  std::size_t epochs = 1;
-  std::uint64_t shuffle_seed = 1;
-  bool shuffle = true;
-  /// A progress bar on a terminal, one line per epoch otherwise; none if false.
-  bool progress = true;
-};
-
 struct epoch_record {
   std::size_t epoch = 0;
   double loss = 0;           // mean training loss over the epoch's steps
@@ -59,6 +52,17 @@ struct epoch_record {
   double seconds = 0;
   double learning_rate = 0;
 };
+
+struct fit_options {
+  std::size_t epochs = 1;
+  std::uint64_t shuffle_seed = 1;
+  bool shuffle = true;
+  /// A progress bar on a terminal, one line per epoch otherwise; none if false.
+  bool progress = true;
+  /// Called after each epoch (e.g. to evaluate on a test set); may be empty.
+  std::function<void(const epoch_record&)> on_epoch{};
+};
+
 
 struct history {
   std::vector<epoch_record> epochs;
@@ -164,6 +168,42 @@ class trainer {
     }
   }
 
+  /// One step on the first `rows` rows of x and y (the last partial batch of
+  /// an epoch): the update and the returned loss are those of a batch of
+  /// `rows` rows, as PyTorch computes them for a short batch. The padded rows
+  /// get zero inputs and the targets that make their gradient zero, and the
+  /// learning rate is scaled by B / rows. Costs two forward passes.
+  template <class X, class Y>
+  T step(const X& x, const Y& y, std::size_t rows) {
+    static_assert(Loss::template supports_partial_batches<Net>,
+                  "typenet: trainer::step(x, y, rows): partial batches need a loss matched to the output "
+                  "(cross_entropy after softmax or on logits, binary_cross_entropy after sigmoid, or mse)");
+    if (rows == batch_size) return step(x, y);
+    if (rows == 0 || rows > batch_size)
+      throw std::invalid_argument("typenet: trainer::step(x, y, rows): rows is " + std::to_string(rows) +
+                                  ", the batch has " + std::to_string(batch_size));
+    if constexpr (!check_shapes<X, Y>()) {
+      return T(0);
+    } else {
+      auto& xi = work_->inputs;
+      auto& yi = work_->padded_targets;
+      if (static_cast<const void*>(&x) != static_cast<const void*>(&xi)) std::copy_n(x.data(), rows * inputs, xi.data());
+      std::fill(xi.data() + rows * inputs, xi.data() + xi.size, T(0));
+      std::copy_n(y.data(), rows * outputs, yi.data());
+      std::fill(yi.data() + rows * outputs, yi.data() + yi.size, T(0));
+      evaluate(xi, yi);  // forward values; the padded targets follow from them
+      const auto& out = last_output();
+      T padded_loss = T(0);
+      for (std::size_t r = rows; r < batch_size; ++r) padded_loss += Loss::template self_target<Net>(&out(r, 0), &yi(r, 0));
+      evaluate(xi, yi);
+      rate_scale_ = static_cast<double>(batch_size) / static_cast<double>(rows);
+      const T total = apply_update();
+      rate_scale_ = 1.0;
+      constexpr auto n = static_cast<T>(Loss::template normalizer<Net, batch_size>);
+      return (total * n - padded_loss) / (n * static_cast<T>(rows) / static_cast<T>(batch_size));
+    }
+  }
+
   /// One step on a batch with class indices as targets.
   template <class X, class L>
   T step(const X& x, std::span<const L, batch_size> labels) {
@@ -180,8 +220,9 @@ class trainer {
   [[nodiscard]] const auto& last_output() const noexcept { return work_->eval.template value_of<decltype(Net::template output<batch_size>())>(); }
 
   /// Epochs over a dataset (`size()`, `row_data(i)`, `label(i)`), shuffled
-  /// each epoch from `shuffle_seed`. The last partial batch of an epoch is
-  /// filled up with the epoch's first rows, so every step has B rows.
+  /// each epoch from `shuffle_seed`. The last partial batch of an epoch is a
+  /// short step (see step(x, y, rows)) where the loss allows it, and is
+  /// otherwise filled up with the epoch's first rows.
   template <class Dataset>
   history fit(const Dataset& data, const fit_options& options = {}) {
     const std::size_t n = data.size();
@@ -206,7 +247,18 @@ class trainer {
           std::copy_n(data.row_data(i), inputs, &work_->inputs(r, 0));
           labels[r] = static_cast<std::int32_t>(data.label(i));
         }
-        const T loss = step(work_->inputs, std::span<const std::int32_t, batch_size>(labels));
+        const std::size_t rows_here = std::min(batch_size, n - s * batch_size);
+        T loss;
+        if constexpr (Loss::template supports_partial_batches<Net>) {
+          if (rows_here < batch_size) {
+            one_hot(labels.data());
+            loss = step(work_->inputs, work_->targets, rows_here);
+          } else {
+            loss = step(work_->inputs, std::span<const std::int32_t, batch_size>(labels));
+          }
+        } else {
+          loss = step(work_->inputs, std::span<const std::int32_t, batch_size>(labels));
+        }
         loss_sum += static_cast<double>(loss);
         const auto& out = last_output();
         const std::size_t rows = std::min(batch_size, n - s * batch_size);
@@ -219,6 +271,7 @@ class trainer {
                        static_cast<double>(correct) / static_cast<double>(seen), seconds, learning_rate()};
       bar.finish(rec.loss, rec.accuracy, seconds);
       h.epochs.push_back(rec);
+      if (options.on_epoch) options.on_epoch(rec);
     }
     return h;
   }
@@ -240,6 +293,7 @@ class trainer {
     evaluator_type eval;
     input_matrix inputs{};
     target_matrix targets{};
+    target_matrix padded_targets{};
   };
 
   template <class X, class Y>
@@ -284,7 +338,7 @@ class trainer {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (check_finite<I>(), ...);
     }(std::make_index_sequence<n_params>{});
-    const T lr = static_cast<T>(learning_rate());
+    const T lr = static_cast<T>(learning_rate() * rate_scale_);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(), gradient<I>(), steps_), ...);
     }(std::make_index_sequence<n_params>{});
@@ -322,6 +376,7 @@ class trainer {
   std::unique_ptr<workspace> work_;
   std::size_t steps_ = 0;
   double rate_factor_ = 1.0;
+  double rate_scale_ = 1.0;
 };
 
 }  // namespace typenet
