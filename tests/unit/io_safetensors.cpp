@@ -582,7 +582,7 @@ BOOST_AUTO_TEST_CASE(torch_loads_a_typenet_file) {
     const auto value = [](std::size_t k) { return (static_cast<double>(k * 7 % 23) - 11.0) / 16.0; };
     std::size_t k = 0;
     const auto make = [&](auto& m) { for (auto& v : m) v = static_cast<std::remove_reference_t<decltype(v)>>(value(k++)); };
-    const auto run = [&](auto w0, auto b0, auto w2, auto b2) {
+    const auto run = [&](auto& w0, auto& b0, auto& w2, auto& b2) {  // by reference: 64-byte aligned matrices
       make(w0);
       make(b0);
       make(w2);
@@ -616,10 +616,19 @@ print(" ".join(repr(v) for v in m(x.to(want_dtype)).flatten().tolist()))
       const double tol = f64 ? 1e-12 : 1e-6;  // torch computes in the file's precision
       for (std::size_t i = 0; i < 2; ++i) BOOST_TEST(static_cast<double>(y[i]) == y_torch[i], boost::test_tools::tolerance(tol));
     };
-    if (f64)
-      run(tn::matrix<double, 3, 4>{}, tn::matrix<double, 1, 3>{}, tn::matrix<double, 2, 3>{}, tn::matrix<double, 2, 1>{});
-    else
-      run(tn::matrix<float, 3, 4>{}, tn::matrix<float, 1, 3>{}, tn::matrix<float, 2, 3>{}, tn::matrix<float, 2, 1>{});
+    if (f64) {
+      tn::matrix<double, 3, 4> w0;
+      tn::matrix<double, 1, 3> b0;
+      tn::matrix<double, 2, 3> w2;
+      tn::matrix<double, 2, 1> b2;
+      run(w0, b0, w2, b2);
+    } else {
+      tn::matrix<float, 3, 4> w0;
+      tn::matrix<float, 1, 3> b0;
+      tn::matrix<float, 2, 3> w2;
+      tn::matrix<float, 2, 1> b2;
+      run(w0, b0, w2, b2);
+    }
   }
 }
 
