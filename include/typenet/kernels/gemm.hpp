@@ -80,15 +80,18 @@ inline void count([[maybe_unused]] std::uint64_t n) noexcept {
 
 // --- fused multiply-add ------------------------------------------------------------------
 
-/// x * y + z in one rounding. xsimd 8 has no AVX-512 fma kernel: its generic
-/// fallback is a multiply and an add intrinsic, which GCC fuses
+/// x * y + z, fused where the target has FMA. xsimd 8 has fma kernels only for
+/// its fma3<...> architectures, not for avx512f..avx512bw nor plain avx2: there
+/// its generic fallback is a multiply and an add intrinsic, which GCC fuses
 /// (-ffp-contract=fast) but Clang does not (contract=on fuses only within one
-/// source expression), halving Clang's throughput. On AVX-512 the register
-/// types are vector-extension types, so one expression here is fused by both.
+/// source expression), halving Clang's throughput. On x86 the register types
+/// are vector-extension types, so one expression here is fused by both.
 template <class T, class A>
 [[gnu::always_inline]] inline xsimd::batch<T, A> fmadd(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
                                                        const xsimd::batch<T, A>& z) noexcept {
-  if constexpr (XSIMD_VERSION_MAJOR < 9 && std::is_base_of_v<xsimd::avx512f, A>) {
+  // xsimd 8's x86 families: sse2.., avx.., avx512f.. (each derives from generic).
+  if constexpr (XSIMD_VERSION_MAJOR < 9 && (std::is_base_of_v<xsimd::sse2, A> || std::is_base_of_v<xsimd::avx, A> ||
+                                            std::is_base_of_v<xsimd::avx512f, A>)) {
     using R = typename xsimd::batch<T, A>::register_type;
     const R xr = x, yr = y, zr = z;
     return xsimd::batch<T, A>(R(xr * yr + zr));
