@@ -359,6 +359,46 @@ BOOST_AUTO_TEST_CASE(malformed_json_and_bad_entries) {
   check(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}})", "is too large");
 }
 
+BOOST_AUTO_TEST_CASE(every_flipped_byte_and_every_truncation_is_handled) {
+  // Each corruption must either load (a flipped data byte is just another value) or be
+  // refused with an io_error that leaves the destination untouched; never a crash.
+  temp_dir dir;
+  tn::matrix<float, 2, 3> w{1, 2, 3, 4, 5, 6};
+  tn::matrix<double, 2, 1> b{7, 8};
+  const auto good = dir / "good.safetensors";
+  tn::io::save_safetensors(good, {tn::io::ref("0.weight", w), tn::io::ref_1d("0.bias", b)}, {{"k", "v"}});
+  const bytes raw = read_raw(good);
+  const auto p = dir / "x.safetensors";
+  std::size_t refused = 0, loaded = 0;
+  const auto attempt = [&](const bytes& file) {
+    write_raw(p, file);
+    tn::matrix<float, 2, 3> w2;
+    tn::matrix<double, 2, 1> b2;
+    std::fill(w2.begin(), w2.end(), -9.0f);
+    std::fill(b2.begin(), b2.end(), -9.0);
+    try {
+      tn::io::load_safetensors(p, {tn::io::ref("0.weight", w2), tn::io::ref_1d("0.bias", b2)});
+      ++loaded;
+    } catch (const tn::io_error& e) {
+      ++refused;
+      BOOST_TEST(std::string(e.what()).rfind("typenet: load " + p.string() + ": ", 0) == 0u, e.what());
+      BOOST_TEST(all_equal_to(w2, -9.0f));
+      BOOST_TEST(all_equal_to(b2, -9.0));
+    }
+  };
+  for (std::size_t at = 0; at < raw.size(); ++at) {
+    for (const std::uint8_t mask : {std::uint8_t{0x01}, std::uint8_t{0x20}, std::uint8_t{0xFF}}) {
+      bytes b2 = raw;
+      b2[at] ^= mask;
+      attempt(b2);
+    }
+  }
+  for (std::size_t len = 0; len < raw.size(); ++len) attempt(bytes(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(len)));
+  BOOST_TEST_MESSAGE(refused << " refused, " << loaded << " loaded");
+  BOOST_TEST(refused > raw.size());  // every truncation, most header corruptions
+  BOOST_TEST(loaded >= 3 * 40u);     // every data byte flip (6 floats + 2 doubles = 40 bytes) loads
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(atomic_saves)
@@ -706,6 +746,8 @@ BOOST_AUTO_TEST_CASE(refusals_leave_the_destination_untouched) {
   CHECK_CONTAINS(error_of(load), "truncated: 7 bytes");
   write_raw(p, {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0});
   CHECK_CONTAINS(error_of(load), "not a .npy file (bad magic bytes)");
+  write_raw(p, [&] { bytes b = raw; b[7] = 1; return b; }());
+  CHECK_CONTAINS(error_of(load), ".npy format version 1.1 is not supported (1.0, 2.0 and 3.0 are)");
   with_header("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", six);
   CHECK_CONTAINS(error_of(load), "the array has dtype '<i4', expected '<f4' (float32) or '<f8' (float64)");
   with_header("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", six);
@@ -726,6 +768,38 @@ BOOST_AUTO_TEST_CASE(refusals_leave_the_destination_untouched) {
   with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", le_bytes<float>({1, 4, 2, 5, 3, 6}));
   load();
   BOOST_TEST(dst == w);
+}
+
+BOOST_AUTO_TEST_CASE(every_flipped_byte_and_every_truncation_is_handled) {
+  temp_dir dir;
+  tn::matrix<float, 2, 3> w{1, 2, 3, 4, 5, 6};
+  tn::io::save_npy(dir / "good.npy", tn::io::ref("w", w));
+  const bytes raw = read_raw(dir / "good.npy");
+  const auto p = dir / "x.npy";
+  std::size_t refused = 0, loaded = 0;
+  const auto attempt = [&](const bytes& file) {
+    write_raw(p, file);
+    tn::matrix<float, 2, 3> w2;
+    std::fill(w2.begin(), w2.end(), -9.0f);
+    try {
+      tn::io::load_npy(p, tn::io::ref("w", w2));
+      ++loaded;
+    } catch (const tn::io_error& e) {
+      ++refused;
+      BOOST_TEST(std::string(e.what()).rfind("typenet: load " + p.string() + ": ", 0) == 0u, e.what());
+      BOOST_TEST(all_equal_to(w2, -9.0f));
+    }
+  };
+  for (std::size_t at = 0; at < raw.size(); ++at)
+    for (const std::uint8_t mask : {std::uint8_t{0x01}, std::uint8_t{0x20}, std::uint8_t{0xFF}}) {
+      bytes b = raw;
+      b[at] ^= mask;
+      attempt(b);
+    }
+  for (std::size_t len = 0; len < raw.size(); ++len) attempt(bytes(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(len)));
+  BOOST_TEST_MESSAGE(refused << " refused, " << loaded << " loaded");
+  BOOST_TEST(refused > raw.size());
+  BOOST_TEST(loaded == 3 * 24u);  // exactly the flips of data bytes
 }
 
 BOOST_AUTO_TEST_CASE(numpy_reads_and_writes_them, *utf::precondition(typenet_test::numpy_available)) {

@@ -145,16 +145,17 @@ inline npy_header parse_npy(std::span<const std::uint8_t> bytes, const std::file
   if (!std::equal(std::begin(magic), std::end(magic), bytes.begin())) fail("not a .npy file (bad magic bytes)");
   npy_header h;
   h.major_version = bytes[6];
+  if (bytes[7] != 0 || h.major_version < 1 || h.major_version > 3)
+    fail(".npy format version " + std::to_string(h.major_version) + "." + std::to_string(bytes[7]) +
+         " is not supported (1.0, 2.0 and 3.0 are)");
   std::size_t len = 0, start = 0;
   if (h.major_version == 1) {
     len = bytes[8] | (std::size_t{bytes[9]} << 8);
     start = 10;
-  } else if (h.major_version == 2 || h.major_version == 3) {
+  } else {
     if (bytes.size() < 12) fail("truncated: " + std::to_string(bytes.size()) + " bytes, too short for a .npy header");
     len = bytes[8] | (std::size_t{bytes[9]} << 8) | (std::size_t{bytes[10]} << 16) | (std::size_t{bytes[11]} << 24);
     start = 12;
-  } else {
-    fail(".npy format version " + std::to_string(h.major_version) + "." + std::to_string(bytes[7]) + " is not supported");
   }
   if (len > bytes.size() - start)
     fail("header length " + std::to_string(len) + " is larger than the rest of the file (" +
