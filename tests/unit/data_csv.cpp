@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -121,6 +122,32 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_and_column) {
   check_error(load(dir.write("col.csv", "1,2\n"), {.label_column = 2}), {"col.csv", "label column 2 does not exist"});
   check_error(load(dir.write("quote.csv", "1,\"2,0\n")), {"quote.csv", "line 1: unterminated quoted field"});
   check_error(load(dir.write("bin.csv", std::string("1,2,0\n\0\0", 8))), {"bin.csv", "NUL bytes"});
+}
+
+BOOST_AUTO_TEST_CASE(random_text_loads_or_is_refused) {
+  // Random mixtures of digits, separators, quotes, signs and letters: a clean io_error or a data set, never a crash.
+  temp_dir dir;
+  std::mt19937 rng(2024);
+  const std::string alphabet = "0123456789,,,,\n\n\r\".+-eE nax\t";
+  std::size_t refused = 0, loaded = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string text;
+    const std::size_t len = rng() % 60;
+    for (std::size_t i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    const auto p = dir.write("r.csv", text);
+    try {
+      const auto d = tn::data::load_csv(p);
+      ++loaded;
+      BOOST_TEST(d.size() > 0u);
+      BOOST_TEST(d.all_features().size() == d.size() * d.features());
+      for (const float v : d.all_features()) BOOST_TEST(std::isfinite(v));
+    } catch (const tn::io_error& e) {
+      ++refused;
+      BOOST_TEST(std::string(e.what()).rfind("typenet: read " + p.string() + ": ", 0) == 0u, e.what());
+    }
+  }
+  BOOST_TEST_MESSAGE(refused << " refused, " << loaded << " loaded");
+  BOOST_TEST(refused > 0u);
 }
 
 BOOST_AUTO_TEST_CASE(gzip_csv) {
