@@ -78,6 +78,12 @@ inline void count([[maybe_unused]] std::uint64_t n) noexcept {
   if constexpr (counters_enabled) counters().*Field += n;
 }
 
+/// An xsimd 8 x86 architecture: the sse2.., avx.. and avx512f.. families (each
+/// derives from generic), whose register types are vector-extension types.
+template <class A>
+inline constexpr bool is_x86 =
+    std::is_base_of_v<xsimd::sse2, A> || std::is_base_of_v<xsimd::avx, A> || std::is_base_of_v<xsimd::avx512f, A>;
+
 // --- fused multiply-add ------------------------------------------------------------------
 
 /// x * y + z, fused where the target has FMA. xsimd 8 has fma kernels only for
@@ -89,9 +95,7 @@ inline void count([[maybe_unused]] std::uint64_t n) noexcept {
 template <class T, class A>
 [[gnu::always_inline]] inline xsimd::batch<T, A> fmadd(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
                                                        const xsimd::batch<T, A>& z) noexcept {
-  // xsimd 8's x86 families: sse2.., avx.., avx512f.. (each derives from generic).
-  if constexpr (XSIMD_VERSION_MAJOR < 9 && (std::is_base_of_v<xsimd::sse2, A> || std::is_base_of_v<xsimd::avx, A> ||
-                                            std::is_base_of_v<xsimd::avx512f, A>)) {
+  if constexpr (XSIMD_VERSION_MAJOR < 9 && is_x86<A>) {
     using R = typename xsimd::batch<T, A>::register_type;
     const R xr = x, yr = y, zr = z;
     return xsimd::batch<T, A>(R(xr * yr + zr));
@@ -254,11 +258,20 @@ template <class T, std::size_t Count>
       }
       alignas(64) T lane_sums[W];
       folded.store_aligned(lane_sums);
-      static_for<G>([&](auto e) {
-        T s = lane_sums[e];
-        static_for<lanes - 1>([&](auto q) { s += lane_sums[(q + 1) * G + e]; });
-        sums[g * G + e] = s;
-      });
+      if constexpr (is_x86<typename V::arch_type>) {
+        // Add the 128-bit lanes as SSE vectors: GCC turns the scalar form into
+        // one extract and one add per element.
+        using L = xsimd::batch<T, xsimd::sse2>;
+        L s = L::load_aligned(lane_sums);
+        static_for<lanes - 1>([&](auto q) { s += L::load_aligned(lane_sums + (q + 1) * G); });
+        s.store_aligned(sums + g * G);
+      } else {
+        static_for<G>([&](auto e) {
+          T s = lane_sums[e];
+          static_for<lanes - 1>([&](auto q) { s += lane_sums[(q + 1) * G + e]; });
+          sums[g * G + e] = s;
+        });
+      }
     });
   }
 }
