@@ -1,0 +1,168 @@
+// tn::grad of a network's binary_cross_entropy loss against central finite
+// differences in double, with respect to every parameter, the input and the
+// targets: after a sigmoid, where the loss is mean(softplus(Z) - Y .* Z) on
+// the logits, and after outputs already in (0, 1) (softmax, tn::identity, a
+// final dense entry), where it is -mean(Y log A + (1 - Y) log(1 - A)); soft
+// targets in (0, 1) and hard 0/1 targets, every hidden activation. The loss
+// value is checked against a plain C++ -mean(y log a + (1 - y) log(1 - a))
+// over the network's evaluated output.
+//
+// The helper below is repeated in each network_gradients_*.cpp so that every
+// file stays one translation unit the glob builds on its own.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "../support/matrix_check.hpp"
+
+namespace tn = typenet;
+using typenet_test::random_matrix;
+
+namespace {
+
+// |symbolic - numeric| <= tol * max(floor, |symbolic|, |numeric|). Central
+// differences with h = cbrt(eps) max(1, |x|) are accurate to about 1e-10
+// here (losses and gradients are O(1) or smaller); the floor keeps elements
+// that are zero or nearly so from demanding more than that.
+constexpr double tol = 1e-6;
+constexpr double floor_abs = 1e-4;
+
+/// Every parameter of p bound by value, in nn.Sequential order.
+template <class P>
+auto param_bindings(const P& p) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::tuple{(typename P::template variable_t<I>{} = p.template get<I>())...};
+  }(std::make_index_sequence<P::count>{});
+}
+
+/// d f / d v for every element of every binding in `checked` against central
+/// differences; `fixed` are bound but not differentiated. Also requires each
+/// checked gradient to have an element of magnitude above 1e-6 (a check
+/// against an all-zero gradient would pass trivially).
+template <class F, class Fixed, class... Bs>
+void check_network(const F& f, const Fixed& fixed, const Bs&... checked) {
+  const std::tuple<Bs...> base{checked...};
+  auto value = [&](const std::tuple<Bs...>& bs) {
+    return std::apply(
+        [&](const auto&... c) {
+          return std::apply([&](const auto&... b) { return static_cast<double>(tn::eval(f, c..., b...)); }, bs);
+        },
+        fixed);
+  };
+  BOOST_TEST_REQUIRE(std::isfinite(value(base)));
+  auto check_one = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+    using B = std::tuple_element_t<I, std::tuple<Bs...>>;
+    using V = typename B::value_type;
+    constexpr auto v = tn::var<B::name, V::rows, V::cols>;
+    const V symbolic =
+        std::apply([&](const auto&... c) { return tn::eval(tn::grad(f, v), c..., checked...); }, fixed);
+    double largest = 0;
+    double worst = 0;
+    for (std::size_t k = 0; k < V::size; ++k) {
+      auto at = [&](double delta) {
+        auto shifted = base;
+        std::get<I>(shifted).value.data()[k] += delta;
+        return value(shifted);
+      };
+      const double x = std::get<I>(base).value.data()[k];
+      const double h = std::cbrt(std::numeric_limits<double>::epsilon()) * std::max(1.0, std::abs(x));
+      const double numeric = (at(h) - at(-h)) / (2 * h);
+      const double s = symbolic.data()[k];
+      const double err = std::abs(s - numeric) / std::max({floor_abs, std::abs(s), std::abs(numeric)});
+      worst = std::max(worst, err);
+      largest = std::max(largest, std::abs(s));
+      BOOST_TEST(err <= tol, "d/d" << std::string{B::name.view()} << "[" << k << "]: symbolic " << s
+                                   << ", numeric " << numeric);
+    }
+    BOOST_TEST(largest > 1e-6, "d/d" << std::string{B::name.view()} << " is zero everywhere");
+    BOOST_TEST_MESSAGE("d/d" << std::string{B::name.view()} << ": worst relative error " << worst);
+  };
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (check_one(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::index_sequence_for<Bs...>{});
+}
+
+template <class Net>
+constexpr std::size_t P_count = Net::parameter_count;
+
+/// Every bias filled from U(-0.5, 0.5) (initializers other than
+/// pytorch_default leave them 0, a special point).
+template <class P>
+void randomize_biases(P& p, std::mt19937& rng) {
+  std::uniform_real_distribution<double> d(-0.5, 0.5);
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          if constexpr (I % 2 == 1)
+            for (auto& b : p.template get<I>()) b = d(rng);
+        }(),
+        ...);
+  }(std::make_index_sequence<P::count>{});
+}
+
+/// The binary_cross_entropy gradients of Net at batch B (input, targets and
+/// every parameter), and the loss against one computed here from the output.
+/// `squeeze`: scale the last layer's weights to 0.1 of themselves and set
+/// its biases to 0.5, so that an identity output stays inside (0, 1).
+template <class Net, std::size_t B, class Init>
+void check_bce(Init init, std::uint64_t seed, bool hard_targets = false, bool squeeze = false) {
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
+  auto p = tn::init<Net, double>(init, seed);
+  randomize_biases(p, rng);
+  if (squeeze) {
+    for (auto& w : p.template get<P_count<Net> - 2>()) w *= 0.1;
+    for (auto& b : p.template get<P_count<Net> - 1>()) b = 0.5;
+  }
+  const auto x = random_matrix<double, B, Net::input_size>(rng, -1.0, 1.0);
+  auto y = random_matrix<double, B, Net::output_size>(rng, 0.05, 0.95);
+  if (hard_targets)
+    for (auto& v : y) v = v < 0.5 ? 0.0 : 1.0;
+  constexpr auto X = typename Net::template input_t<B>{};
+  constexpr auto Y = tn::target<Net, B>;
+  constexpr auto L = tn::binary_cross_entropy::expression<Net, B>();
+
+  const auto params = param_bindings(p);
+  const auto a = std::apply([&](const auto&... b) { return tn::eval(Net::template output<B>(), X = x, b...); }, params);
+  double expected = 0;
+  for (std::size_t i = 0; i < a.size; ++i) {
+    BOOST_TEST_REQUIRE((a.data()[i] > 0.0 && a.data()[i] < 1.0), "output " << i << " = " << a.data()[i]);
+    expected -= y.data()[i] * std::log(a.data()[i]) + (1 - y.data()[i]) * std::log(1 - a.data()[i]);
+  }
+  expected /= static_cast<double>(a.size);
+  const double loss = std::apply([&](const auto&... b) { return tn::eval(L, X = x, Y = y, b...); }, params);
+  BOOST_TEST(loss == expected, boost::test_tools::tolerance(1e-12));
+
+  std::apply([&](const auto&... b) { check_network(L, std::tuple{}, X = x, Y = y, b...); }, params);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sigmoid_output_tanh_hidden) {
+  check_bce<tn::network<tn::input<5>, tn::dense<4>, tn::tanh, tn::dense<3>, tn::sigmoid>, 4>(tn::glorot_uniform{}, 21);
+}
+
+BOOST_AUTO_TEST_CASE(sigmoid_output_hard_targets_deeper) {
+  check_bce<tn::network<tn::input<5>, tn::dense<5, 4>, tn::leaky_relu, tn::dense<4, 4>, tn::relu, tn::dense<4, 3>,
+                        tn::sigmoid>,
+            3>(tn::he_normal{}, 22, true);
+}
+
+BOOST_AUTO_TEST_CASE(softmax_output) {
+  check_bce<tn::network<tn::input<5>, tn::dense<4>, tn::relu, tn::dense<3>, tn::softmax>, 4>(tn::he_uniform{}, 23);
+}
+
+BOOST_AUTO_TEST_CASE(identity_output) {
+  check_bce<tn::network<tn::input<5>, tn::dense<4>, tn::sigmoid, tn::dense<3>, tn::identity>, 4>(
+      tn::pytorch_default{}, 24, false, true);
+}
+
+BOOST_AUTO_TEST_CASE(final_dense_output) {
+  check_bce<tn::network<tn::input<5>, tn::dense<5, 4>, tn::softmax, tn::dense<4, 2>>, 3>(tn::glorot_uniform{}, 25,
+                                                                                         true, true);
+}
