@@ -410,13 +410,14 @@ inline void pack_panel(const T* b, std::size_t k0, std::size_t kc, std::size_t j
     constexpr std::size_t G = reduce_group<T>;
     constexpr std::size_t blocked = G > 1 ? cols / G * G : 0;
     if constexpr (blocked > 0) {
-      for (std::size_t j = 0; j < blocked; j += G) {
-        const T* src = b + (j0 + j) * K + k0;
-        std::size_t k = 0;
-        for (; k + width<T> <= kc; k += width<T>) transpose_block<T>(src + k, K, dst + k * Width + j, Width);
-        for (; k < kc; ++k)
-          for (std::size_t g = 0; g < G; ++g) dst[k * Width + j + g] = src[g * K + k];
-      }
+      // k outer: each W x Width block of the panel is written whole, line by line.
+      const T* src = b + j0 * K + k0;
+      std::size_t k = 0;
+      for (; k + width<T> <= kc; k += width<T>)
+        static_for<blocked / G>(
+            [&](auto jg) { transpose_block<T>(src + jg * G * K + k, K, dst + k * Width + jg * G, Width); });
+      for (; k < kc; ++k)
+        for (std::size_t j = 0; j < blocked; ++j) dst[k * Width + j] = src[j * K + k];
     }
     if constexpr (blocked < cols) {
       for (std::size_t j = blocked; j < cols; ++j) {
