@@ -183,6 +183,27 @@ constexpr bool is_elementwise() {
   else return true;
 }
 
+/// The slot of a matrix variable: a pointer to the bound matrix when it is
+/// bound by reference (`W = tn::ref(w)`) in the evaluation type, else to a
+/// converted copy. Bound inputs are never copied per evaluation.
+template <class M>
+struct variable_slot {
+  M copy;
+  const M* pointer = nullptr;
+};
+template <class V>
+constexpr const V& operand(const V& v) noexcept {
+  return v;
+}
+template <class M>
+constexpr const M& operand(const variable_slot<M>& v) noexcept {
+  return *v.pointer;
+}
+template <class V>
+struct is_variable_slot : std::false_type {};
+template <class M>
+struct is_variable_slot<variable_slot<M>> : std::true_type {};
+
 template <class V>
 constexpr const V& deref(const V& v) noexcept {
   return v;
@@ -209,14 +230,24 @@ struct run_into<read_binding<P>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds& binds) {
     auto& out = slot_value<Out>(s);  // (read_binding)
-    using T = element_t<decltype(out)>;
-    const auto& v = deref(std::get<P>(binds).value);
-    if constexpr (Matrix<decltype(out)>) {
+    const auto& bound = std::get<P>(binds).value;
+    const auto& v = deref(bound);
+    using O = std::remove_cvref_t<decltype(out)>;
+    if constexpr (is_variable_slot<O>::value) {
+      using M = std::remove_cvref_t<decltype(out.copy)>;
+      if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(bound)>, M> && std::is_same_v<std::remove_cvref_t<decltype(v)>, M>) {
+        out.pointer = &v;  // by reference, same type: read in place
+      } else {
+        for (std::size_t i = 0; i < M::size; ++i) out.copy.values[i] = static_cast<typename M::value_type>(v.values[i]);
+        out.pointer = &out.copy;
+      }
+    } else if constexpr (Matrix<decltype(out)>) {
+      using T = element_t<decltype(out)>;
       for (std::size_t i = 0; i < out.size; ++i) out.values[i] = static_cast<T>(v.values[i]);
     } else if constexpr (Matrix<decltype(v)>) {
-      out = static_cast<T>(v(0, 0));
+      out = static_cast<O>(v(0, 0));
     } else {
-      out = static_cast<T>(v);
+      out = static_cast<O>(v);
     }
   }
 };
@@ -237,9 +268,9 @@ struct run_into<apply_op<Op, Info, I...>> {
     using V = std::remove_cvref_t<decltype(out)>;
     using T = element_t<V>;
     if constexpr (!is_elementwise<Op>()) {
-      Op::compute(Info{}, out, slot_value<I>(s)...);
+      Op::compute(Info{}, out, operand(slot_value<I>(s))...);
     } else if constexpr (!Matrix<V>) {
-      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(slot_value<I>(s))...});
+      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(operand(slot_value<I>(s)))...});
     } else {
       // one fused SIMD pass; f sees batches, then numbers for each row's tail
       kernels::map<V::rows, V::cols>(
@@ -248,7 +279,7 @@ struct run_into<apply_op<Op, Info, I...>> {
             using B = std::remove_cvref_t<decltype(first)>;
             return Op::eval(Info{}, std::array<B, 1 + sizeof...(rest)>{first, rest...});
           },
-          kernel_operand<V::rows, V::cols>(slot_value<I>(s))...);
+          kernel_operand<V::rows, V::cols>(operand(slot_value<I>(s)))...);
     }
   }
 };
@@ -256,30 +287,72 @@ struct run_into<apply_op<Op, Info, I...>> {
 template <class T, class E>
 using node_value_t = value_t<T, shape_of_t<E>::rows, shape_of_t<E>::cols>;
 
+template <class T, class E>
+struct slot_type {
+  using type = node_value_t<T, E>;
+};
+template <class T, fixed_string Name, std::size_t R, std::size_t C>
+  requires(R * C > 1)
+struct slot_type<T, variable<Name, R, C>> {
+  using type = variable_slot<matrix<T, R, C>>;
+};
+
 template <class T, class Order>
 struct slots_for;
 template <class T, class... Ns>
 struct slots_for<T, type_list<Ns...>> {
-  using type = slots<std::index_sequence_for<Ns...>, node_value_t<T, Ns>...>;
+  using type = slots<std::index_sequence_for<Ns...>, typename slot_type<T, Ns>::type...>;
 };
 
 /// All node values of `order`, computed once each in topological order. On
 /// the heap: the values of a network's layers do not belong on the stack.
-/// Computes every node of `order` into `values` (a slots_for<T, order>).
-template <class Slots, class... Ns, class... Bs>
+/// The slots a plan reads.
+template <class Plan>
+struct plan_reads {
+  static constexpr std::array<std::size_t, 0> value{};
+};
+template <class Op, class Info, std::size_t... I>
+struct plan_reads<apply_op<Op, Info, I...>> {
+  static constexpr std::array<std::size_t, sizeof...(I)> value{I...};
+};
+
+/// Which nodes must be computed: all but a transpose that only matrix
+/// products read (they read its operand in place) and that is not a root.
+template <class Order, class Plans, class Roots>
+struct needed_nodes;
+template <class... Ns, class... Plans, std::size_t... Root>
+struct needed_nodes<type_list<Ns...>, type_list<Plans...>, std::index_sequence<Root...>> {
+  static constexpr std::array<bool, sizeof...(Ns)> value = []() consteval {
+    std::array<bool, sizeof...(Ns)> needed{};
+    const bool transpose[] = {false, is_node_of<Ns, transpose_op>::value...};
+    for (std::size_t i = 0; i < sizeof...(Ns); ++i) needed[i] = !transpose[i + 1];
+    for (std::size_t r : {std::size_t(-1), Root...})
+      if (r != std::size_t(-1)) needed[r] = true;
+    auto mark = [&](const auto& reads) {
+      for (std::size_t i : reads) needed[i] = true;
+    };
+    (void)std::initializer_list<int>{(mark(plan_reads<Plans>::value), 0)...};
+    return needed;
+  }();
+};
+
+/// Computes the nodes of `order` (all the roots need) into `values` (a slots_for<T, order>).
+template <std::size_t... Root, class Slots, class... Ns, class... Bs>
 void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
+  using plans = type_list<typename plan_of<order, Ns, Bs...>::type...>;
+  constexpr auto& needed = needed_nodes<order, plans, std::index_sequence<Root...>>::value;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (void)std::initializer_list<int>{
-        (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(values, binds), 0)...};
+        (needed[I] ? (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(values, binds), 0) : 0)...};
   }(std::index_sequence_for<Ns...>{});
 }
 
-template <class T, class... Ns, class... Bs>
-auto evaluate_all_matrix(type_list<Ns...>, const std::tuple<Bs...>& binds) {
+template <class T, std::size_t... Root, class... Ns, class... Bs>
+auto evaluate_all_matrix(std::index_sequence<Root...>, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
   auto values = std::make_unique<typename slots_for<T, order>::type>();
-  detail::evaluate_into(*values, order{}, binds);
+  detail::evaluate_into<Root...>(*values, order{}, binds);
   return values;
 }
 
@@ -333,8 +406,9 @@ constexpr auto evaluate_roots(const Bs&... binds) {
     const auto values = detail::evaluate_all<T>(order{}, std::tuple<Bs...>{binds...});
     return std::array<T, sizeof...(Roots)>{values[index_of<order, Roots>::value]...};
   } else {
-    const auto values = detail::evaluate_all_matrix<T>(order{}, std::tuple<Bs...>{binds...});
-    return std::tuple<node_value_t<T, Roots>...>{slot_value<index_of<order, Roots>::value>(*values)...};
+    const auto values = detail::evaluate_all_matrix<T>(std::index_sequence<index_of<order, Roots>::value...>{},
+                                                       order{}, std::tuple<Bs...>{binds...});
+    return std::tuple<node_value_t<T, Roots>...>{operand(slot_value<index_of<order, Roots>::value>(*values))...};
   }
 }
 
@@ -354,17 +428,17 @@ class evaluator {
   template <class... Bs>
   void run(const Bs&... binds) {
     static_assert(detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{}));
-    detail::evaluate_into(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
+    detail::evaluate_into<index_of<order, raw_t<Roots>>::value...>(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
   }
   /// The value of root I from the last run.
   template <std::size_t I>
   [[nodiscard]] const auto& get() const noexcept {
-    return detail::slot_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_);
+    return detail::operand(detail::slot_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_));
   }
   /// The value of any node of the roots' graph (`raw` an expression type in it).
   template <class E>
   [[nodiscard]] const auto& value_of() const noexcept {
-    return detail::slot_value<index_of<order, raw_t<E>>::value>(*values_);
+    return detail::operand(detail::slot_value<index_of<order, raw_t<E>>::value>(*values_));
   }
 
  private:
