@@ -1,6 +1,7 @@
 // typenet against LibTorch (float): the same weights, the same batch, the
-// loss and every parameter's gradient from tn::grad against torch autograd,
-// and one step of tn::trainer with tn::sgd against torch::optim::SGD.
+// loss and the gradient of every parameter and of the input from tn::grad
+// against torch autograd, and one step of tn::trainer with tn::sgd against
+// torch::optim::SGD.
 //
 //   sigmoid_softmax_cross_entropy: 784-16-16-10, sigmoid, softmax,
 //     cross_entropy, batch 32 (the seeds' network). typenet's softmax +
@@ -141,7 +142,8 @@ batch_data make_batch(std::uint32_t seed) {
   return d;
 }
 
-/// typenet's loss and gradients (tn::eval of tn::grad(L, every parameter)).
+/// typenet's loss and gradients: tn::eval of tn::grad(L, every parameter, the input),
+/// as one tuple (loss, d/d parameters..., d/d input).
 template <class Net, class Loss, class P>
 auto typenet_gradients(const P& p, const batch_data& d) {
   constexpr auto L = Loss::template expression<Net, B>();
@@ -150,7 +152,7 @@ auto typenet_gradients(const P& p, const batch_data& d) {
   return std::apply(
       [&](const auto&... bs) {
         return [&]<class... V>(tn::type_list<V...>) {
-          return tn::eval(std::tuple_cat(std::tuple{L}, tn::grad(L, V{}...)), X = tn::ref(d.x), Y = tn::ref(d.y),
+          return tn::eval(std::tuple_cat(std::tuple{L}, tn::grad(L, V{}..., X)), X = tn::ref(d.x), Y = tn::ref(d.y),
                           bs...);
         }(typename Net::parameters{});
       },
@@ -171,7 +173,8 @@ void check_against_torch(const char* label, std::uint64_t seed, Forward forward,
   const auto values = typenet_gradients<Net, Loss>(p, d);
   auto layers = linears_from(p);
   auto tparams = torch_params(layers);
-  const torch::Tensor loss = torch_loss(forward(layers, d.tx), d);
+  const torch::Tensor tx = d.tx.clone().requires_grad_(true);
+  const torch::Tensor loss = torch_loss(forward(layers, tx), d);
   loss.backward();
   const double tl = loss.item<float>();
   const double ol = std::get<0>(values);
@@ -183,6 +186,8 @@ void check_against_torch(const char* label, std::uint64_t seed, Forward forward,
                                       std::get<I + 1>(values).data(), tparams[I].grad()))),
      ...);
   }(std::make_index_sequence<Net::parameter_count>{});
+  worst = std::max(worst, compare(std::string{label} + ": d/dinput",
+                                  std::get<Net::parameter_count + 1>(values).data(), tx.grad()));
   BOOST_TEST_MESSAGE(label << ": worst relative gradient difference " << worst);
 
   // --- one SGD step -------------------------------------------------------------
