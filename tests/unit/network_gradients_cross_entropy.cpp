@@ -154,7 +154,8 @@ void check_cross_entropy(Init init, std::uint64_t seed, bool one_hot = true) {
       for (std::size_t c = 0; c < N; ++c) expected -= y(r, c) * (z(r, c) - m - std::log(s));
     }
   } else {
-    const auto a = std::apply([&](const auto&... b) { return tn::eval(Net::template output<B>(), X = x, b...); }, params);
+    const auto a =
+        std::apply([&](const auto&... b) { return tn::eval(Net::template output<B>(), X = x, b...); }, params);
     for (std::size_t i = 0; i < a.size; ++i) expected -= y.data()[i] * std::log(a.data()[i]);
   }
   expected /= static_cast<double>(B);

@@ -129,7 +129,8 @@ void check_mse(Init init, std::uint64_t seed, bool random_biases = true) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(sigmoid_output_sigmoid_hidden) {
-  check_mse<tn::network<tn::input<5>, tn::dense<4>, tn::sigmoid, tn::dense<3>, tn::sigmoid>, 4>(tn::glorot_uniform{}, 1);
+  check_mse<tn::network<tn::input<5>, tn::dense<4>, tn::sigmoid, tn::dense<3>, tn::sigmoid>, 4>(tn::glorot_uniform{},
+                                                                                             1);
 }
 
 BOOST_AUTO_TEST_CASE(tanh_output_relu_hidden) {

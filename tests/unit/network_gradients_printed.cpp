@@ -26,7 +26,8 @@ constexpr auto last_bias = tn::var<"4.bias", 1, 10>;
 constexpr auto last_weight = tn::var<"4.weight", 10, 16>;
 
 template <auto Last>
-using seeds_net = tn::network<tn::input<784>, tn::dense<16>, tn::sigmoid, tn::dense<16>, tn::sigmoid, tn::dense<10>, Last>;
+using seeds_net =
+    tn::network<tn::input<784>, tn::dense<16>, tn::sigmoid, tn::dense<16>, tn::sigmoid, tn::dense<10>, Last>;
 using dense_net = tn::network<tn::input<784>, tn::dense<16>, tn::sigmoid, tn::dense<16>, tn::sigmoid, tn::dense<10>>;
 /// The second hidden layer's activations: the input of the last dense entry.
 using hidden_net = tn::network<tn::input<784>, tn::dense<16>, tn::sigmoid, tn::dense<16>, tn::sigmoid>;
