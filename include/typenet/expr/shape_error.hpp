@@ -63,6 +63,13 @@ constexpr fixed_string<N> to_fixed_string(const message_buffer& b) {
 /// "typenet: <Error::text>16x784<Error::separator>32x1"
 template <class Error, class... Shapes>
 constexpr message_buffer shape_message() {
+  if constexpr (requires { Error::build(); }) {
+    // an error that writes its own sentence
+    message_buffer b;
+    b << std::string_view{"typenet: "};
+    const message_buffer text = Error::build();
+    return b << std::string_view{text.chars, text.size};
+  }
   message_buffer b;
   b << std::string_view{"typenet: "} << Error::text;
   std::size_t i = 0;
@@ -79,13 +86,13 @@ struct typenet_shape_error;
 /// `binding W = value: W is 16x784, the value is 3x4`
 template <fixed_string Name>
 struct bound_value_shape {
-  static constexpr detail::message_buffer build() {
+  static constexpr detail::message_buffer make_text() {
     detail::message_buffer b;
     b << std::string_view{"binding "} << Name.view() << std::string_view{" = value: "} << Name.view()
       << std::string_view{" is "};
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
+  static constexpr detail::message_buffer buffer = make_text();
   static constexpr std::string_view text{buffer.chars, buffer.size};
   static constexpr std::string_view separator = ", the value is ";
 };

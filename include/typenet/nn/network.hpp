@@ -126,9 +126,6 @@ struct dense_inputs {
     else b << std::string_view{"layer "} << (K - 1) << std::string_view{" produces "} << Produced;
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
-  static constexpr std::string_view text{buffer.chars, buffer.size};
-  static constexpr std::string_view separator = "";
 };
 /// `network: entry 3 is not a layer (use dense<N>, an activation such as tn::relu, or tn::identity)`
 template <std::size_t K>
@@ -140,9 +137,6 @@ struct not_a_layer {
                           "tn::relu, tn::softmax, or tn::identity)"};
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
-  static constexpr std::string_view text{buffer.chars, buffer.size};
-  static constexpr std::string_view separator = "";
 };
 }  // namespace errors
 

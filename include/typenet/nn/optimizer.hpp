@@ -72,6 +72,14 @@ struct sgd {
 
 /// v = mu v + g;  p -= lr v  (torch.optim.SGD with momentum)
 struct momentum {
+  /// v = mu v + g, in place (shared with nesterov)
+  template <class M>
+  static void accumulate_velocity(typename M::value_type mu, M& v, const M& g) noexcept {
+    using T = typename M::value_type;
+    kernels::map<M::size>(
+        v.data(), [mu](auto vv, auto gv) { return decltype(vv)(mu) * vv + gv; }, kernels::full<T>{v.data()},
+        kernels::full<T>{g.data()});
+  }
   struct config {
     float learning_rate = 0.01f;
     float momentum = 0.9f;
@@ -84,10 +92,7 @@ struct momentum {
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
-    const T mu = c.momentum;
-    kernels::map<M::size>(
-        s.velocity.data(), [mu](auto v, auto gv) { return decltype(v)(mu) * v + gv; },
-        kernels::full<T>{s.velocity.data()}, kernels::full<T>{g.data()});
+    accumulate_velocity(static_cast<T>(c.momentum), s.velocity, g);
     kernels::map<M::size>(
         p.data(), [lr](auto pv, auto v) { return pv - decltype(pv)(lr) * v; }, kernels::full<T>{p.data()},
         kernels::full<T>{s.velocity.data()});
@@ -109,9 +114,7 @@ struct nesterov {
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
     const T mu = c.momentum;
-    kernels::map<M::size>(
-        s.velocity.data(), [mu](auto v, auto gv) { return decltype(v)(mu) * v + gv; },
-        kernels::full<T>{s.velocity.data()}, kernels::full<T>{g.data()});
+    momentum::accumulate_velocity(mu, s.velocity, g);
     kernels::map<M::size>(
         p.data(), [lr, mu](auto pv, auto gv, auto v) { return pv - decltype(pv)(lr) * (gv + decltype(pv)(mu) * v); },
         kernels::full<T>{p.data()}, kernels::full<T>{g.data()}, kernels::full<T>{s.velocity.data()});

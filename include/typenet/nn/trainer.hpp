@@ -107,9 +107,6 @@ struct target_columns {
       << Columns << std::string_view{" columns"};
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
-  static constexpr std::string_view text{buffer.chars, buffer.size};
-  static constexpr std::string_view separator = "";
 };
 template <std::size_t Inputs, std::size_t Columns>
 struct input_columns {
@@ -119,9 +116,6 @@ struct input_columns {
       << Columns << std::string_view{" columns"};
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
-  static constexpr std::string_view text{buffer.chars, buffer.size};
-  static constexpr std::string_view separator = "";
 };
 template <std::size_t Batch, std::size_t Rows>
 struct batch_rows {
@@ -131,9 +125,6 @@ struct batch_rows {
       << Rows;
     return b;
   }
-  static constexpr detail::message_buffer buffer = build();
-  static constexpr std::string_view text{buffer.chars, buffer.size};
-  static constexpr std::string_view separator = "";
 };
 }  // namespace errors
 
