@@ -23,6 +23,7 @@
 // was shared).
 //
 // Usage: networks [--rounds N] [--samples-scale X] [--seeds N] [--epochs N] [--no-w4] [--only W1,W2,...]
+//                 [--impl PREFIX]  (only implementations whose name starts with PREFIX, e.g. for perf record)
 //                 [--check STEPS]   (print each implementation's first losses from the same start, then exit)
 #include <typenet/data/idx.hpp>
 #include <typenet/typenet.hpp>
@@ -545,18 +546,19 @@ int main(int argc, char** argv) {
   std::size_t seeds = 3, epochs = 5;
   bool w4 = true;
   int check = 0;
-  std::string only;
+  std::string only, impl_prefix;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--samples-scale") && i + 1 < argc) scale = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--seeds") && i + 1 < argc) seeds = std::size_t(std::max(1, std::atoi(argv[++i])));
     else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::size_t(std::max(1, std::atoi(argv[++i])));
     else if (!std::strcmp(argv[i], "--no-w4")) w4 = false;
+    else if (!std::strcmp(argv[i], "--impl") && i + 1 < argc) impl_prefix = argv[++i];
     else if (!std::strcmp(argv[i], "--check") && i + 1 < argc) check = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
     else {
       std::fprintf(stderr,
-                   "usage: %s [--rounds N] [--samples-scale X] [--seeds N] [--epochs N] [--no-w4] [--only W1,W1i,W2,W3,W4] [--check STEPS]\n",
+                   "usage: %s [--rounds N] [--samples-scale X] [--seeds N] [--epochs N] [--no-w4] [--only W1,W1i,W2,W3,W4] [--impl PREFIX] [--check STEPS]\n",
                    argv[0]);
       return 2;
     }
@@ -572,7 +574,11 @@ int main(int argc, char** argv) {
 #endif
   std::vector<bench_case> cases;
   for (auto& c : all)
-    if (wanted(c.workload)) cases.push_back(std::move(c));
+    if (wanted(c.workload)) {
+      // --impl: only the implementations whose name starts with PREFIX (e.g. for a profile)
+      std::erase_if(c.impls, [&](const impl& im) { return im.name.rfind(impl_prefix, 0) != 0; });
+      if (!c.impls.empty()) cases.push_back(std::move(c));
+    }
   for (auto& c : cases) c.rounds.resize(c.impls.size());
   if (check) {
     // The first steps of every implementation from the same start: the losses (outputs) must agree.
