@@ -127,6 +127,38 @@ struct shared_data {
   tn::params<net_w3> p3 = tn::init<net_w3>(tn::glorot_uniform{}, 1);
 };
 
+// --- the machine's limit (as benchmarks/matmul.cpp measures it) ------------------------------
+
+template <class V>
+inline void force_register(V& v) {
+  typename V::register_type r = v;
+  asm volatile("" : "+v"(r));
+  v = r;
+}
+
+/// fp32 FMA GFLOP/s of one core: 16 register-resident accumulators, ~1 ms.
+double fma_peak_gflops() {
+  using V = xsimd::batch<float>;
+  constexpr std::size_t accumulators = 16, iterations = 200'000;
+  V acc[accumulators];
+  for (std::size_t i = 0; i < accumulators; ++i) acc[i] = V(1.f + float(i) * 1e-3f);
+  V m(0.9999999f), add(1e-7f);
+  force_register(m);
+  force_register(add);
+  const auto t0 = clock_type::now();
+  for (std::size_t it = 0; it < iterations; ++it) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((acc[I] = tn::kernels::gemm_detail::fmadd(acc[I], m, add)), ...);
+      (force_register(acc[I]), ...);
+    }(std::make_index_sequence<accumulators>{});
+  }
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  float sum = 0;
+  for (auto& a : acc) sum += xsimd::hadd(a);
+  keep(&sum);
+  return 2.0 * double(accumulators * V::size * iterations) / seconds * 1e-9;
+}
+
 // --- timing ---------------------------------------------------------------------------------
 
 struct measurement {
@@ -596,6 +628,8 @@ int main(int argc, char** argv) {
     for (auto& c : cases)
       for (std::size_t i = 0; i < c.impls.size(); ++i) c.rounds[i].push_back(measure(c.impls[i], c.samples));
 
+  double peak = 0;  // the best of 50 runs: interruptions only ever lower a run
+  for (int i = 0; i < 50; ++i) peak = std::max(peak, fma_peak_gflops());
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 0) load[0] = -1;
   std::printf("fp32, one thread; median of %d interleaved rounds, each the median of individually timed steps "
@@ -604,8 +638,9 @@ int main(int argc, char** argv) {
 #ifdef TYPENET_NETBENCH_TORCH
   std::printf("%s\n", torch_description().c_str());
 #endif
-  std::printf("%-5s %-24s %11s %9s %10s %7s %9s %8s %11s\n", "work", "impl", "median us", "GFLOP/s", "vs typenet",
-              "spread", "faults", "cpu/wall", "loss/out");
+  std::printf("FMA peak, one core (%s), best of 50 runs of ~1 ms: %.1f GFLOP/s\n", xsimd::default_arch::name(), peak);
+  std::printf("%-5s %-24s %11s %9s %7s %10s %7s %9s %8s %11s\n", "work", "impl", "median us", "GFLOP/s", "% peak",
+              "vs typenet", "spread", "faults", "cpu/wall", "loss/out");
   for (auto& c : cases) {
     double typenet_us = 0;
     for (std::size_t i = 0; i < c.impls.size(); ++i) {
@@ -617,9 +652,10 @@ int main(int argc, char** argv) {
       double faults = 0, cpu = 0;
       for (auto& m : ms) faults = std::max(faults, m.faults_per_step), cpu += m.cpu_over_wall / double(ms.size());
       if (i == 0) typenet_us = mid.median_us;
-      std::printf("%-5s %-24s %11.*f %9.2f %9.2fx %6.1f%% %9.3f %8.2f %11.5g\n", c.workload.c_str(),
-                  c.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2, mid.median_us,
-                  c.flops / mid.median_us * 1e-3, mid.median_us / typenet_us, 100.0 * spread, faults, cpu,
+      const double gflops = c.flops / mid.median_us * 1e-3;
+      std::printf("%-5s %-24s %11.*f %9.2f %6.1f%% %9.2fx %6.1f%% %9.3f %8.2f %11.5g\n", c.workload.c_str(),
+                  c.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2, mid.median_us, gflops, 100.0 * gflops / peak,
+                  mid.median_us / typenet_us, 100.0 * spread, faults, cpu,
                   c.rounds[i].back().last_value);
     }
   }
@@ -649,12 +685,14 @@ int main(int argc, char** argv) {
     std::printf("\nW4: 784-16-16-10 on Fashion-MNIST (60k/10k), batch 32, SGD 0.1, %zu epochs, seeds 1..%zu; "
                 "load average %.2f %.2f %.2f\n",
                 epochs, seeds, load[0], load[1], load[2]);
-    std::printf("%-22s %14s %10s %12s %12s %12s\n", "impl", "median epoch s", "vs typenet", "mean acc %", "min acc %",
-                "max acc %");
+    std::printf("%-22s %14s %11s %11s %10s %12s %12s %12s\n", "impl", "median epoch s", "fastest s", "slowest s",
+                "vs typenet", "mean acc %", "min acc %", "max acc %");
     const double typenet_epoch = median(res[0].epoch_seconds);
     for (const auto& r : res) {
       const double mean = std::accumulate(r.accuracy.begin(), r.accuracy.end(), 0.0) / double(r.accuracy.size());
-      std::printf("%-22s %14.4f %9.2fx %12.2f %12.2f %12.2f\n", r.name.c_str(), median(r.epoch_seconds),
+      std::printf("%-22s %14.4f %11.4f %11.4f %9.2fx %12.2f %12.2f %12.2f\n", r.name.c_str(), median(r.epoch_seconds),
+                  *std::min_element(r.epoch_seconds.begin(), r.epoch_seconds.end()),
+                  *std::max_element(r.epoch_seconds.begin(), r.epoch_seconds.end()),
                   median(r.epoch_seconds) / typenet_epoch, 100 * mean,
                   100 * *std::min_element(r.accuracy.begin(), r.accuracy.end()),
                   100 * *std::max_element(r.accuracy.begin(), r.accuracy.end()));
