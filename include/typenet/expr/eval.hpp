@@ -23,6 +23,9 @@ namespace typenet {
 
 struct matmul_op;
 struct transpose_op;
+struct softmax_op;
+struct log_softmax_op;
+struct exp_op;
 
 namespace detail {
 
@@ -119,6 +122,20 @@ struct plan_of<Order, node<matmul_op, A, B>, Bs...> {
                         index_of<Order, typename stored_operand<A>::type>::value,
                         index_of<Order, typename stored_operand<B>::type>::value>;
 };
+
+/// softmax(x) next to log_softmax(x) (cross-entropy's gradient next to its
+/// loss) is exp(log_softmax(x)): one flat SIMD pass instead of a second
+/// row-wise softmax.
+template <class Order, class A, bool WithLog = contains<Order, node<log_softmax_op, A>>::value>
+struct softmax_plan {
+  using type = apply_op<softmax_op, no_info, index_of<Order, A>::value>;
+};
+template <class Order, class A>
+struct softmax_plan<Order, A, true> {
+  using type = apply_op<exp_op, no_info, index_of<Order, node<log_softmax_op, A>>::value>;
+};
+template <class Order, class A, class... Bs>
+struct plan_of<Order, node<softmax_op, A>, Bs...> : softmax_plan<Order, A> {};
 
 template <class Plan>
 struct run;
