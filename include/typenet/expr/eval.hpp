@@ -333,35 +333,149 @@ struct plan_reads<apply_op<Op, Info, I...>> {
   static constexpr std::array<std::size_t, sizeof...(I)> value{I...};
 };
 
-/// Which nodes must be computed: all but a transpose that only matrix
-/// products read (they read its operand in place) and that is not a root.
+template <class Plan>
+struct is_elementwise_plan : std::false_type {};
+template <class Op, class Info, std::size_t... I>
+struct is_elementwise_plan<apply_op<Op, Info, I...>> : std::bool_constant<is_elementwise<Op>()> {};
+
+/// What evaluation does with each node:
+///  - `needed`: computed, except a transpose that only matrix products read
+///    (they read its operand in place) and that is not a root;
+///  - `inlined`: an elementwise matrix node whose only reader is an elementwise
+///    node of the same shape is not stored: it is computed inside its
+///    reader's SIMD pass (a chain of elementwise ops is one pass over memory).
 template <class Order, class Plans, class Roots>
-struct needed_nodes;
+struct node_roles;
 template <class... Ns, class... Plans, std::size_t... Root>
-struct needed_nodes<type_list<Ns...>, type_list<Plans...>, std::index_sequence<Root...>> {
-  static constexpr std::array<bool, sizeof...(Ns)> value = []() consteval {
-    std::array<bool, sizeof...(Ns)> needed{};
-    const bool transpose[] = {false, is_node_of<Ns, transpose_op>::value...};
-    for (std::size_t i = 0; i < sizeof...(Ns); ++i) needed[i] = !transpose[i + 1];
+struct node_roles<type_list<Ns...>, type_list<Plans...>, std::index_sequence<Root...>> {
+  static constexpr std::size_t n = sizeof...(Ns);
+  struct roles {
+    std::array<bool, n> needed{};
+    std::array<bool, n> inlined{};
+  };
+  static constexpr roles value = []() consteval {
+    roles out{};
+    const bool transpose[] = {is_node_of<Ns, transpose_op>::value...};
+    const bool elementwise[] = {(is_elementwise_plan<Plans>::value && shape_of_t<Ns>::size > 1)...};
+    const std::size_t rows[] = {shape_of_t<Ns>::rows...};
+    const std::size_t cols[] = {shape_of_t<Ns>::cols...};
+    std::array<bool, n> root{};
     for (std::size_t r : {std::size_t(-1), Root...})
-      if (r != std::size_t(-1)) needed[r] = true;
-    auto mark = [&](const auto& reads) {
-      for (std::size_t i : reads) needed[i] = true;
+      if (r != std::size_t(-1)) root[r] = true;
+    std::array<std::size_t, n> reads{};
+    std::array<std::size_t, n> reader{};
+    std::size_t p = 0;
+    auto count = [&](const auto& rd) {
+      for (std::size_t i : rd) {
+        ++reads[i];
+        reader[i] = p;
+      }
+      ++p;
     };
-    (void)std::initializer_list<int>{(mark(plan_reads<Plans>::value), 0)...};
-    return needed;
+    (void)std::initializer_list<int>{(count(plan_reads<Plans>::value), 0)...};
+    for (std::size_t i = 0; i < n; ++i) {
+      out.needed[i] = !transpose[i] || root[i] || reads[i] > 0;
+      out.inlined[i] = elementwise[i] && !root[i] && reads[i] == 1 && elementwise[reader[i]] &&
+                       rows[reader[i]] == rows[i] && cols[reader[i]] == cols[i];
+    }
+    return out;
   }();
 };
+
+template <std::size_t I>
+using index_constant = std::integral_constant<std::size_t, I>;
+
+template <class A, class B>
+struct concat_lists;
+template <class... A, class... B>
+struct concat_lists<type_list<A...>, type_list<B...>> {
+  using type = type_list<A..., B...>;
+};
+template <class... Lists>
+struct concat_all {
+  using type = type_list<>;
+};
+template <class L, class... Lists>
+struct concat_all<L, Lists...> {
+  using type = typename concat_lists<L, typename concat_all<Lists...>::type>::type;
+};
+
+/// A slot read as a kernel operand.
+template <std::size_t J>
+struct fused_leaf {
+  using leaves = type_list<index_constant<J>>;
+  static constexpr std::size_t count = 1;
+  template <std::size_t Offset, class Arr>
+  static auto value(const Arr& a) {
+    return a[Offset];
+  }
+};
+/// The value rule of an elementwise plan with its inlined operands expanded:
+/// `leaves` are the slots the fused pass reads, in the order `value` takes them.
+template <class Plans, class Roles, class Plan>
+struct fused_plan;
+template <class Plans, class Roles, std::size_t J>
+using fused_operand = std::conditional_t<Roles::value.inlined[J], fused_plan<Plans, Roles, at_t<J, Plans>>, fused_leaf<J>>;
+template <class Plans, class Roles, class Op, class Info, std::size_t... J>
+struct fused_plan<Plans, Roles, apply_op<Op, Info, J...>> {
+  using leaves = typename concat_all<typename fused_operand<Plans, Roles, J>::leaves...>::type;
+  static constexpr std::size_t count = leaves::size;
+  template <std::size_t Offset, class Arr>
+  static auto value(const Arr& a) {
+    constexpr std::size_t js[] = {J...};
+    constexpr std::array<std::size_t, sizeof...(J)> offsets = [] {
+      std::array<std::size_t, sizeof...(J)> o{};
+      const std::size_t counts[] = {fused_operand<Plans, Roles, J>::count...};
+      std::size_t at = Offset;
+      for (std::size_t k = 0; k < sizeof...(J); ++k) {
+        o[k] = at;
+        at += counts[k];
+      }
+      return o;
+    }();
+    using B = typename Arr::value_type;
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+      return Op::eval(Info{},
+                      std::array<B, sizeof...(J)>{fused_operand<Plans, Roles, js[K]>::template value<offsets[K]>(a)...});
+    }(std::make_index_sequence<sizeof...(J)>{});
+  }
+};
+
+/// One SIMD pass computing node Out and every node inlined into it.
+template <class Plans, class Roles, std::size_t Out, class Slots>
+void run_fused(Slots& s) {
+  using F = fused_plan<Plans, Roles, at_t<Out, Plans>>;
+  auto& out = slot_value<Out>(s);
+  using V = std::remove_cvref_t<decltype(out)>;
+  [&]<std::size_t... L>(type_list<index_constant<L>...>) {
+    kernels::map<V::rows, V::cols>(
+        out.data(),
+        [](const auto& first, const auto&... rest) {
+          using B = std::remove_cvref_t<decltype(first)>;
+          const std::array<B, 1 + sizeof...(rest)> a{first, rest...};
+          return F::template value<0>(a);
+        },
+        kernel_operand<V::rows, V::cols>(operand(slot_value<L>(s)))...);
+  }(typename F::leaves{});
+}
 
 /// Computes the nodes of `order` (all the roots need) into `values` (a slots_for<T, order>).
 template <std::size_t... Root, class Slots, class... Ns, class... Bs>
 void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
   using plans = type_list<typename plan_of<order, Ns, Bs...>::type...>;
-  constexpr auto& needed = needed_nodes<order, plans, std::index_sequence<Root...>>::value;
+  using roles = node_roles<order, plans, std::index_sequence<Root...>>;
+  auto one = [&]<std::size_t I, class Plan>(index_constant<I>, Plan*) {
+    if constexpr (!roles::value.needed[I] || roles::value.inlined[I]) {
+      return;
+    } else if constexpr (is_elementwise_plan<Plan>::value && shape_of_t<at_t<I, order>>::size > 1) {
+      detail::run_fused<plans, roles, I>(values);
+    } else {
+      run_into<Plan>::template exec<I>(values, binds);
+    }
+  };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (void)std::initializer_list<int>{
-        (needed[I] ? (run_into<typename plan_of<order, Ns, Bs...>::type>::template exec<I>(values, binds), 0) : 0)...};
+    (void)std::initializer_list<int>{(one(index_constant<I>{}, static_cast<typename plan_of<order, Ns, Bs...>::type*>(nullptr)), 0)...};
   }(std::index_sequence_for<Ns...>{});
 }
 
@@ -452,7 +566,9 @@ class evaluator {
   [[nodiscard]] const auto& get() const noexcept {
     return detail::operand(detail::slot_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_));
   }
-  /// The value of any node of the roots' graph (`raw` an expression type in it).
+  /// The value of a node of the roots' graph from the last run. Only roots are
+  /// sure to be stored: a transpose read in place and an elementwise node
+  /// fused into its reader are not.
   template <class E>
   [[nodiscard]] const auto& value_of() const noexcept {
     return detail::operand(detail::slot_value<index_of<order, raw_t<E>>::value>(*values_));

@@ -78,11 +78,11 @@ struct history {
 };
 
 namespace detail {
-template <class T, class Loss, class GradTuple>
+template <class T, class Loss, class GradTuple, class Output>
 struct evaluator_of;
-template <class T, class Loss, class... G>
-struct evaluator_of<T, Loss, std::tuple<G...>> {
-  using type = evaluator<T, Loss, G...>;
+template <class T, class Loss, class... G, class Output>
+struct evaluator_of<T, Loss, std::tuple<G...>, Output> {
+  using type = evaluator<T, Loss, G..., Output>;  // the output is a root too: it is kept, not fused away
 };
 
 template <class Net, std::size_t... I>
@@ -208,7 +208,7 @@ class trainer {
   [[nodiscard]] std::size_t steps_done() const noexcept { return steps_; }
 
   /// Output of the network for the last batch of `step` (batch x outputs).
-  [[nodiscard]] const auto& last_output() const noexcept { return work_->eval.template value_of<decltype(Net::template output<batch_size>())>(); }
+  [[nodiscard]] const auto& last_output() const noexcept { return work_->eval.template get<Net::parameter_count + 1>(); }
 
   /// Epochs over a dataset (`size()`, `row_data(i)`, `label(i)`), shuffled
   /// each epoch from `shuffle_seed`. The last partial batch of an epoch is a
@@ -269,7 +269,8 @@ class trainer {
 
  private:
   using grads_tuple = std::remove_cvref_t<decltype(gradients)>;
-  using evaluator_type = typename detail::evaluator_of<T, std::remove_cvref_t<decltype(loss_expression)>, grads_tuple>::type;
+  using evaluator_type = typename detail::evaluator_of<T, std::remove_cvref_t<decltype(loss_expression)>, grads_tuple,
+                                                        decltype(Net::template output<batch_size>())>::type;
   static constexpr std::size_t n_params = Net::parameter_count;
 
   template <class P>
