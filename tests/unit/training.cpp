@@ -240,6 +240,21 @@ BOOST_AUTO_TEST_CASE(predict_in_chunks_equals_eval) {
   BOOST_TEST(max_abs_diff(got, want) < 1e-12);
 }
 
+BOOST_AUTO_TEST_CASE(predict_few_rows_one_at_a_time_equals_eval) {
+  auto p = tn::init<small, double>(tn::glorot_uniform{}, 15);
+  std::mt19937 rng(16);
+  const auto x = random_matrix<double, 3, 5>(rng);  // 3 <= single_rows: row by row
+  const auto got = tn::predict<small>(p, x);
+  const auto want = std::apply([&](const auto&... b) { return tn::eval(small::output<3>(), small::input_t<3>{} = x, b...); },
+                               p.bindings());
+  BOOST_TEST(max_abs_diff(got, want) < 1e-12);
+  const auto x70 = random_matrix<double, 70, 5>(rng);  // a chunk of 64, then 6 rows one at a time
+  const auto got70 = tn::predict<small>(p, x70);
+  const auto want70 = std::apply(
+      [&](const auto&... b) { return tn::eval(small::output<70>(), small::input_t<70>{} = x70, b...); }, p.bindings());
+  BOOST_TEST(max_abs_diff(got70, want70) < 1e-12);
+}
+
 BOOST_AUTO_TEST_CASE(history_csv) {
   tn::history h;
   h.epochs.push_back({1, 0.5, 0.75, 0.1, 0.1});
