@@ -54,6 +54,40 @@ inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
   }
   return s;
 }
+/// Rows narrower than one vector (a 10-class output against 16 float lanes):
+/// done a block of Rows rows at a time so the exponentials run over the
+/// contiguous block in full vectors instead of one scalar tail per row.
+///   shifted = x - m(row);  e = exp(shifted) over the block;  s(row) = sum e
+/// then softmax = e / s, log_softmax = shifted - log s.
+template <bool Log, std::size_t Rows, std::size_t C, class T>
+inline void narrow_rows_block(const T* in, T* out) noexcept {
+  T m[Rows];
+  for (std::size_t r = 0; r < Rows; ++r) m[r] = span_max<C>(in + r * C);
+  for (std::size_t r = 0; r < Rows; ++r)
+    for (std::size_t c = 0; c < C; ++c) out[r * C + c] = in[r * C + c] - m[r];
+  alignas(64) T e[Rows * C];
+  map<Rows * C>(e, [](auto v) { return math::exp(v); }, full<T>{out});
+  for (std::size_t r = 0; r < Rows; ++r) {
+    T s = T(0);
+    for (std::size_t c = 0; c < C; ++c) s += e[r * C + c];
+    if constexpr (Log) {
+      const T log_s = math::log(s);
+      for (std::size_t c = 0; c < C; ++c) out[r * C + c] -= log_s;
+    } else {
+      for (std::size_t c = 0; c < C; ++c) out[r * C + c] = e[r * C + c] / s;
+    }
+  }
+}
+template <bool Log, std::size_t R, std::size_t C, class T>
+inline void narrow_rows(const T* in, T* out) noexcept {
+  constexpr std::size_t block = 64;
+  for (std::size_t r = 0; r + block <= R; r += block) narrow_rows_block<Log, block, C>(in + r * C, out + r * C);
+  constexpr std::size_t rest = R % block;
+  if constexpr (rest != 0) narrow_rows_block<Log, rest, C>(in + (R - rest) * C, out + (R - rest) * C);
+}
+template <std::size_t R, std::size_t C, class T>
+inline constexpr bool use_narrow_rows = vectorized<T> && C < width<T> && R * C >= width<T>;
+
 }  // namespace simd_detail
 
 /// out(r, .) = softmax(in(r, .)) for every row: the row maximum, one pass that
@@ -62,6 +96,10 @@ inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
 template <std::size_t R, std::size_t C, class T>
 void softmax_rows(const T* in, T* out) noexcept {
   static_assert(C > 0, "typenet: kernels::softmax_rows<R, C>: a row needs at least one column");
+  if constexpr (simd_detail::use_narrow_rows<R, C, T>) {
+    simd_detail::narrow_rows<false, R, C>(in, out);
+    return;
+  }
   for (std::size_t r = 0; r < R; ++r) {
     const T* x = in + r * C;
     T* y = out + r * C;
@@ -77,6 +115,10 @@ void softmax_rows(const T* in, T* out) noexcept {
 template <std::size_t R, std::size_t C, class T>
 void log_softmax_rows(const T* in, T* out) noexcept {
   static_assert(C > 0, "typenet: kernels::log_softmax_rows<R, C>: a row needs at least one column");
+  if constexpr (simd_detail::use_narrow_rows<R, C, T>) {
+    simd_detail::narrow_rows<true, R, C>(in, out);
+    return;
+  }
   for (std::size_t r = 0; r < R; ++r) {
     const T* x = in + r * C;
     const T m = simd_detail::span_max<C>(x);
