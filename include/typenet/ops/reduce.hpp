@@ -20,28 +20,28 @@
 
 namespace typenet {
 
-/// Sums over the axes where the target shape has 1 and the operand does not.
-struct sum_all_op {
+/// What the three sums share: not elementwise, and the VJP repeats the
+/// adjoint over the summed dimensions (broadcast to the operand's shape).
+struct reduction_op_base {
+  static constexpr bool elementwise = false;
+  template <std::size_t I, class Self, class Adj>
+  static constexpr auto vjp(Self, Adj);
+};
+/// All elements: R x C -> 1 x 1.
+struct sum_all_op : reduction_op_base {
   static constexpr std::string_view name = "sum";
-  static constexpr bool elementwise = false;
-  template <std::size_t I, class Self, class Adj>
-  static constexpr auto vjp(Self, Adj);
   template <class Info, class Out, class In>
   static void compute(Info, Out& out, const In& in) noexcept;
 };
-struct row_sums_op {
+/// Each row: R x C -> R x 1.
+struct row_sums_op : reduction_op_base {
   static constexpr std::string_view name = "row_sums";
-  static constexpr bool elementwise = false;
-  template <std::size_t I, class Self, class Adj>
-  static constexpr auto vjp(Self, Adj);
   template <class Info, class Out, class In>
   static void compute(Info, Out& out, const In& in) noexcept;
 };
-struct col_sums_op {
+/// Each column: R x C -> 1 x C.
+struct col_sums_op : reduction_op_base {
   static constexpr std::string_view name = "col_sums";
-  static constexpr bool elementwise = false;
-  template <std::size_t I, class Self, class Adj>
-  static constexpr auto vjp(Self, Adj);
   template <class Info, class Out, class In>
   static void compute(Info, Out& out, const In& in) noexcept;
 };
@@ -166,17 +166,7 @@ template <class S, class G>
 using fit_shape_t = broadcast_t<S::rows, S::cols, typename detail::unbroadcast<S, G>::type>;
 
 template <std::size_t I, class Self, class Adj>
-constexpr auto sum_all_op::vjp(Self, Adj) {
-  using S = shape_of_t<at_t<0, typename Self::args>>;
-  return broadcast_t<S::rows, S::cols, Adj>{};
-}
-template <std::size_t I, class Self, class Adj>
-constexpr auto row_sums_op::vjp(Self, Adj) {
-  using S = shape_of_t<at_t<0, typename Self::args>>;
-  return broadcast_t<S::rows, S::cols, Adj>{};
-}
-template <std::size_t I, class Self, class Adj>
-constexpr auto col_sums_op::vjp(Self, Adj) {
+constexpr auto reduction_op_base::vjp(Self, Adj) {
   using S = shape_of_t<at_t<0, typename Self::args>>;
   return broadcast_t<S::rows, S::cols, Adj>{};
 }
