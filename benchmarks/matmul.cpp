@@ -13,6 +13,8 @@
 //   --strategies  also time typenet's gemm with each strategy forced
 #include <typenet/kernels/gemm.hpp>
 
+#include "common.hpp"
+
 #include <Eigen/Core>
 #include <cblas.h>
 #include <sys/resource.h>
@@ -33,12 +35,10 @@
 
 namespace kn = typenet::kernels;
 using kn::layout;
-using clock_type = std::chrono::steady_clock;
+using bench::clock_type;
+using bench::keep;
 
 namespace {
-
-// Makes the compiler assume *p is read and written: defeats dead-code elimination.
-inline void keep(const void* p) { asm volatile("" : : "r"(p) : "memory"); }
 
 struct aligned_floats {
   std::unique_ptr<float[], decltype(&std::free)> data{nullptr, &std::free};
@@ -52,51 +52,6 @@ struct aligned_floats {
   float* get() const { return data.get(); }
 };
 
-template <class V>
-inline void force_register(V& v) {
-  typename V::register_type r = v;
-  asm volatile("" : "+v"(r));
-  v = r;
-}
-
-// --- the machine's limit -------------------------------------------------------------
-
-template <class Arch>
-double fma_peak_gflops() {
-  using V = xsimd::batch<float, Arch>;
-  constexpr std::size_t accumulators = 16;  // FMA latency 4 x 2 ports, with margin
-  constexpr std::size_t iterations = 200'000;  // ~0.4 ms at AVX-512 peak: short enough to run unpreempted
-  V acc[accumulators];
-  for (std::size_t i = 0; i < accumulators; ++i) acc[i] = V(1.f + float(i) * 1e-3f);
-  V m(0.9999999f), add(1e-7f);
-  force_register(m);  // registers, not memory operands: the loop must not need loads
-  force_register(add);
-  const auto t0 = clock_type::now();
-  for (std::size_t it = 0; it < iterations; ++it) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      // gemm's own fused multiply-add: xsimd 8's AVX-512 fma is a multiply and
-      // an add that Clang does not fuse.
-      ((acc[I] = kn::gemm_detail::fmadd(acc[I], m, add)), ...);
-      // Opaque to the optimiser, free at run time: the FMAs cannot be folded or hoisted.
-      (force_register(acc[I]), ...);
-    }(std::make_index_sequence<accumulators>{});
-  }
-  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
-  float sum = 0;
-  for (auto& a : acc) sum += xsimd::hadd(a);
-  keep(&sum);
-  return 2.0 * double(accumulators * V::size * iterations) / seconds * 1e-9;
-}
-
-// The best of many short runs: the peak is an upper bound, and on a shared
-// machine interruptions only ever lower a run.
-template <class Arch>
-double best_peak(int runs) {
-  double best = 0;
-  for (int i = 0; i < runs; ++i) best = std::max(best, fma_peak_gflops<Arch>());
-  return best;
-}
-
 // --- timing -------------------------------------------------------------------------------
 
 struct measurement {
@@ -104,8 +59,6 @@ struct measurement {
   double faults_per_call = 0;
   double cpu_over_wall = 0;
 };
-
-double seconds_of(const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; }
 
 measurement measure(const std::function<void()>& call, const float* out) {
   // Estimate, then group calls so one sample lasts >= 1 us (clock overhead ~20 ns).
@@ -120,23 +73,18 @@ measurement measure(const std::function<void()>& call, const float* out) {
   for (std::size_t i = 0; i < warmup * group; ++i) call(), keep(out);
 
   std::vector<double> times(samples);
-  rusage r0{}, r1{};
-  getrusage(RUSAGE_SELF, &r0);
-  const auto wall0 = clock_type::now();
+  bench::usage_window usage;
   for (std::size_t s = 0; s < samples; ++s) {
     const auto start = clock_type::now();
     for (std::size_t g = 0; g < group; ++g) call(), keep(out);
     times[s] = std::chrono::duration<double, std::micro>(clock_type::now() - start).count() / double(group);
   }
-  const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
-  getrusage(RUSAGE_SELF, &r1);
+  usage.finish(samples * group);
   std::nth_element(times.begin(), times.begin() + long(samples / 2), times.end());
   measurement m;
   m.median_us = times[samples / 2];
-  m.faults_per_call = double((r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt)) / double(samples * group);
-  const double cpu = seconds_of(r1.ru_utime) - seconds_of(r0.ru_utime) + seconds_of(r1.ru_stime) -
-                     seconds_of(r0.ru_stime);
-  m.cpu_over_wall = cpu / wall;
+  m.faults_per_call = usage.faults_per_call;
+  m.cpu_over_wall = usage.cpu_over_wall;
   return m;
 }
 
@@ -236,8 +184,8 @@ int main(int argc, char** argv) {
   cases.push_back(make_case<256, 256, 256, layout::normal, layout::normal>("", strategies));
   cases.push_back(make_case<4, 2, 4, layout::normal, layout::transposed>("W3 fwd X*W1t", strategies));
 
-  const double peak = best_peak<xsimd::default_arch>(50);
-  const double peak_avx2 = best_peak<xsimd::avx2>(20);
+  const double peak = bench::best_peak<xsimd::default_arch>(50);
+  const double peak_avx2 = bench::best_peak<xsimd::avx2>(20);
 
   for (int r = 0; r < rounds; ++r)
     for (auto& bc : cases)
@@ -257,20 +205,14 @@ int main(int argc, char** argv) {
   for (auto& bc : cases) {
     double typenet_us = 0;
     for (std::size_t i = 0; i < bc.impls.size(); ++i) {
-      std::vector<measurement> ms = bc.rounds[i];
-      std::sort(ms.begin(), ms.end(), [](auto& x, auto& y) { return x.median_us < y.median_us; });
-      const auto& mid = ms[ms.size() / 2];
-      // The middle rounds: without the fastest and the slowest when there are 5 or more.
-      const std::size_t lo = ms.size() >= 5 ? 1 : 0, hi = ms.size() >= 5 ? ms.size() - 2 : ms.size() - 1;
-      const double spread = (ms[hi].median_us - ms[lo].median_us) / mid.median_us;
-      double faults = 0, cpu = 0;
-      for (auto& m : ms) faults = std::max(faults, m.faults_per_call), cpu += m.cpu_over_wall / double(ms.size());
+      const bench::round_summary mid = bench::summarize(bc.rounds[i], &measurement::faults_per_call);
       if (i == 0) typenet_us = mid.median_us;
       const double gflops = bc.flops / mid.median_us * 1e-3;
       std::printf("%-12s %-6s %-16s %-18s %10.*f %9.1f %6.1f%% %9.2fx %6.1f%% %8.2f %8.2f\n", bc.shape.c_str(),
                   bc.layouts.c_str(), bc.what.c_str(), bc.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2,
                   mid.median_us, gflops,
-                  100.0 * gflops / peak, mid.median_us / typenet_us, 100.0 * spread, faults, cpu);
+                  100.0 * gflops / peak, mid.median_us / typenet_us, 100.0 * mid.spread, mid.faults,
+                  mid.cpu_over_wall);
     }
   }
   std::printf("\nvs typenet: time / typenet's time (> 1: typenet is faster). spread: (slowest - fastest) / median\n"

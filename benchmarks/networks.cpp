@@ -28,6 +28,8 @@
 #include <typenet/data/idx.hpp>
 #include <typenet/typenet.hpp>
 
+#include "common.hpp"
+
 #include <Eigen/Core>
 #include <sys/resource.h>
 
@@ -48,12 +50,11 @@
 #include <vector>
 
 namespace tn = typenet;
-using clock_type = std::chrono::steady_clock;
+using bench::clock_type;
 
 namespace netbench {
 
-// Makes the compiler assume *p is read and written: defeats dead-code elimination.
-inline void keep(const void* p) { asm volatile("" : : "r"(p) : "memory"); }
+using bench::keep;
 
 // --- the networks ------------------------------------------------------------------------
 
@@ -127,38 +128,6 @@ struct shared_data {
   tn::params<net_w3> p3 = tn::init<net_w3>(tn::glorot_uniform{}, 1);
 };
 
-// --- the machine's limit (as benchmarks/matmul.cpp measures it) ------------------------------
-
-template <class V>
-inline void force_register(V& v) {
-  typename V::register_type r = v;
-  asm volatile("" : "+v"(r));
-  v = r;
-}
-
-/// fp32 FMA GFLOP/s of one core: 16 register-resident accumulators, ~1 ms.
-double fma_peak_gflops() {
-  using V = xsimd::batch<float>;
-  constexpr std::size_t accumulators = 16, iterations = 200'000;
-  V acc[accumulators];
-  for (std::size_t i = 0; i < accumulators; ++i) acc[i] = V(1.f + float(i) * 1e-3f);
-  V m(0.9999999f), add(1e-7f);
-  force_register(m);
-  force_register(add);
-  const auto t0 = clock_type::now();
-  for (std::size_t it = 0; it < iterations; ++it) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((acc[I] = tn::kernels::gemm_detail::fmadd(acc[I], m, add)), ...);
-      (force_register(acc[I]), ...);
-    }(std::make_index_sequence<accumulators>{});
-  }
-  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
-  float sum = 0;
-  for (auto& a : acc) sum += xsimd::hadd(a);
-  keep(&sum);
-  return 2.0 * double(accumulators * V::size * iterations) / seconds * 1e-9;
-}
-
 // --- timing ---------------------------------------------------------------------------------
 
 struct measurement {
@@ -167,8 +136,6 @@ struct measurement {
   double cpu_over_wall = 0;
   double last_value = 0;  // the loss of the last step (training) or an output (inference)
 };
-
-double seconds_of(const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; }
 
 /// An implementation of a workload: `reset` restores the initial weights,
 /// `step` runs one step and returns its loss (or an output value).
@@ -189,26 +156,21 @@ measurement measure(const impl& im, std::size_t samples) {
   const std::size_t group = std::max<std::size_t>(1, std::size_t(std::ceil(1e-6 / std::max(estimate, 1e-10))));
   std::vector<double> times(samples);
   float last = 0;
-  rusage r0{}, r1{};
-  getrusage(RUSAGE_SELF, &r0);
-  const auto wall0 = clock_type::now();
+  bench::usage_window usage;
   for (std::size_t s = 0; s < samples; ++s) {
     const auto start = clock_type::now();
     for (std::size_t g = 0; g < group; ++g) last = im.step();
     times[s] = std::chrono::duration<double, std::micro>(clock_type::now() - start).count() / double(group);
     keep(&last);
   }
-  const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
-  getrusage(RUSAGE_SELF, &r1);
+  usage.finish(samples * group);
   sink = last;
   (void)sink;
   std::nth_element(times.begin(), times.begin() + long(samples / 2), times.end());
   measurement m;
   m.median_us = times[samples / 2];
-  m.faults_per_step =
-      double((r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt)) / double(samples * group);
-  m.cpu_over_wall =
-      (seconds_of(r1.ru_utime) - seconds_of(r0.ru_utime) + seconds_of(r1.ru_stime) - seconds_of(r0.ru_stime)) / wall;
+  m.faults_per_step = usage.faults_per_call;
+  m.cpu_over_wall = usage.cpu_over_wall;
   m.last_value = last;
   return m;
 }
@@ -628,8 +590,7 @@ int main(int argc, char** argv) {
     for (auto& c : cases)
       for (std::size_t i = 0; i < c.impls.size(); ++i) c.rounds[i].push_back(measure(c.impls[i], c.samples));
 
-  double peak = 0;  // the best of 50 runs: interruptions only ever lower a run
-  for (int i = 0; i < 50; ++i) peak = std::max(peak, fma_peak_gflops());
+  const double peak = bench::best_peak(50);
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 0) load[0] = -1;
   std::printf("fp32, one thread; median of %d interleaved rounds, each the median of individually timed steps "
@@ -644,18 +605,12 @@ int main(int argc, char** argv) {
   for (auto& c : cases) {
     double typenet_us = 0;
     for (std::size_t i = 0; i < c.impls.size(); ++i) {
-      std::vector<measurement> ms = c.rounds[i];
-      std::sort(ms.begin(), ms.end(), [](auto& x, auto& y) { return x.median_us < y.median_us; });
-      const auto& mid = ms[ms.size() / 2];
-      const std::size_t lo = ms.size() >= 5 ? 1 : 0, hi = ms.size() >= 5 ? ms.size() - 2 : ms.size() - 1;
-      const double spread = (ms[hi].median_us - ms[lo].median_us) / mid.median_us;
-      double faults = 0, cpu = 0;
-      for (auto& m : ms) faults = std::max(faults, m.faults_per_step), cpu += m.cpu_over_wall / double(ms.size());
+      const bench::round_summary mid = bench::summarize(c.rounds[i], &measurement::faults_per_step);
       if (i == 0) typenet_us = mid.median_us;
       const double gflops = c.flops / mid.median_us * 1e-3;
       std::printf("%-5s %-24s %11.*f %9.2f %6.1f%% %9.2fx %6.1f%% %9.3f %8.2f %11.5g\n", c.workload.c_str(),
                   c.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2, mid.median_us, gflops, 100.0 * gflops / peak,
-                  mid.median_us / typenet_us, 100.0 * spread, faults, cpu,
+                  mid.median_us / typenet_us, 100.0 * mid.spread, mid.faults, mid.cpu_over_wall,
                   c.rounds[i].back().last_value);
     }
   }
