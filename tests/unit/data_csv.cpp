@@ -3,6 +3,8 @@
 // and batching (data/batch.hpp) of a data set read from CSV.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -17,39 +19,13 @@
 namespace tn = typenet;
 namespace fs = std::filesystem;
 
+using typenet_test::check_error;
+
+using typenet_test::temp_dir;
+
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "typenet-csv-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream out(path / name, std::ios::binary);
-    out << text;
-    BOOST_REQUIRE(out.good());
-    return path / name;
-  }
-};
 
-template <class F>
-void check_error(F&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    BOOST_ERROR("no io_error thrown; expected one mentioning " << *parts.begin());
-  } catch (const tn::io_error& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.rfind("typenet: ", 0) == 0u, what);
-    for (const auto& p : parts) BOOST_TEST(what.find(p) != std::string::npos, "'" << p << "' not in: " << what);
-  }
-}
 
 }  // namespace
 

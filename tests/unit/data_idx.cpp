@@ -4,6 +4,8 @@
 // gzip, corrupt, truncated, mismatched, swapped.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,10 @@ namespace tn = typenet;
 namespace fs = std::filesystem;
 namespace utf = boost::unit_test;
 
+using typenet_test::check_error;
+
+using typenet_test::temp_dir;
+
 namespace {
 
 const fs::path fashion_dir = "/usr/share/datasets/fashion-mnist";
@@ -30,19 +36,6 @@ boost::test_tools::assertion_result have_fashion_mnist(utf::test_unit_id) {
   return r;
 }
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "typenet-idx-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
 
 using bytes = std::vector<std::uint8_t>;
 
@@ -92,19 +85,6 @@ bytes labels_file(const std::vector<std::uint8_t>& labels) {
   return b;
 }
 
-/// Runs f, requires an io_error whose message contains every one of `parts`.
-template <class F>
-void check_error(F&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    BOOST_ERROR("no io_error thrown; expected one mentioning " << *parts.begin());
-  } catch (const tn::io_error& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.rfind("typenet: ", 0) == 0u, what);
-    for (const auto& p : parts) BOOST_TEST(what.find(p) != std::string::npos, "'" << p << "' not in: " << what);
-  }
-}
 
 }  // namespace
 

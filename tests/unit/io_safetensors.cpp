@@ -6,6 +6,8 @@
 // atomic saves, and interop with PyTorch through /usr/bin/python3.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <sys/resource.h>
 
 #include <csignal>
@@ -30,28 +32,10 @@ namespace fs = std::filesystem;
 namespace utf = boost::unit_test;
 using typenet_test::run_python;
 
+using typenet_test::temp_dir;
+
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "typenet-st-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
 
 using bytes = std::vector<std::uint8_t>;
 

@@ -17,6 +17,8 @@
 #define TYPENET_KERNEL_COUNTERS
 #include <boost/test/unit_test.hpp>
 
+#include "../support/kernel_inputs.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -32,6 +34,9 @@
 
 namespace tn = typenet;
 namespace kn = typenet::kernels;
+using typenet_test::for_tail_sizes;
+using typenet_test::random_values;
+using typenet_test::W;
 namespace math = typenet::math;
 
 using float_types = std::tuple<float, double>;
@@ -58,27 +63,7 @@ std::uint64_t ulps(T a, T b) {
   return static_cast<std::uint64_t>(std::fabs(line(ia) - line(ib)));
 }
 
-template <class T>
-std::vector<T> random_values(std::size_t n, T lo, T hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<T> dist(lo, hi);
-  std::vector<T> v(n);
-  for (auto& x : v) x = dist(gen);
-  return v;
-}
-
 void reset_counters() { kn::counters = {}; }
-
-template <class T>
-constexpr std::size_t W = kn::width<T>;
-
-/// Calls f(integral_constant<N>) for the tail sizes 1, W-1, W, W+1, 3W+1.
-template <class T, class F>
-void for_tail_sizes(F f) {
-  [&]<std::size_t... N>(std::index_sequence<N...>) {
-    (f(std::integral_constant<std::size_t, N>{}), ...);
-  }(std::index_sequence<1, W<T> - 1, W<T>, W<T> + 1, 3 * W<T> + 1>{});
-}
 
 // ---- batch eval == scalar eval, lane by lane ------------------------------------------
 

@@ -9,6 +9,8 @@
 #define TYPENET_KERNEL_COUNTERS
 #include <boost/test/unit_test.hpp>
 
+#include "../support/kernel_inputs.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -21,31 +23,15 @@
 #include <typenet/kernels/reduce.hpp>
 
 namespace kn = typenet::kernels;
+using typenet_test::for_tail_sizes;
+using typenet_test::random_values;
+using typenet_test::W;
 
 using float_types = std::tuple<float, double>;
 
 static_assert(kn::vectorized<float> && kn::vectorized<double>, "built with -march=native: the kernels must use SIMD");
 
 namespace {
-
-template <class T>
-constexpr std::size_t W = kn::width<T>;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, T lo, T hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<T> dist(lo, hi);
-  std::vector<T> v(n);
-  for (auto& x : v) x = dist(gen);
-  return v;
-}
-
-template <class T, class F>
-void for_tail_sizes(F f) {
-  [&]<std::size_t... N>(std::index_sequence<N...>) {
-    (f(std::integral_constant<std::size_t, N>{}), ...);
-  }(std::index_sequence<1, W<T> - 1, W<T>, W<T> + 1, 3 * W<T> + 1>{});
-}
 
 template <class T>
 bool within_sum_bound(T got, long double exact, long double sum_abs, std::size_t n) {

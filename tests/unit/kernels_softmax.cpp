@@ -10,6 +10,8 @@
 #define TYPENET_KERNEL_COUNTERS
 #include <boost/test/unit_test.hpp>
 
+#include "../support/kernel_inputs.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -22,29 +24,13 @@
 #include <typenet/kernels/softmax.hpp>
 
 namespace kn = typenet::kernels;
+using typenet_test::for_tail_sizes;
+using typenet_test::random_values;
+using typenet_test::W;
 
 using float_types = std::tuple<float, double>;
 
 namespace {
-
-template <class T>
-constexpr std::size_t W = kn::width<T>;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, T lo, T hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<T> dist(lo, hi);
-  std::vector<T> v(n);
-  for (auto& x : v) x = dist(gen);
-  return v;
-}
-
-template <class T, class F>
-void for_tail_sizes(F f) {
-  [&]<std::size_t... N>(std::index_sequence<N...>) {
-    (f(std::integral_constant<std::size_t, N>{}), ...);
-  }(std::index_sequence<1, W<T> - 1, W<T>, W<T> + 1, 3 * W<T> + 1>{});
-}
 
 /// softmax and log_softmax of each row in long double, from the T inputs.
 template <std::size_t R, std::size_t C, class T>

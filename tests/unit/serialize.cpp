@@ -11,21 +11,18 @@
 
 #include "../support/matrix_check.hpp"
 #include "../support/python_torch.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace tn = typenet;
 namespace fs = std::filesystem;
 using typenet_test::random_matrix;
+using typenet_test::temp_dir;
 
 namespace {
 
 using net = tn::network<tn::input<5>, tn::dense<4>, tn::tanh, tn::dense<3>, tn::softmax>;
 using wider = tn::network<tn::input<5>, tn::dense<6>, tn::tanh, tn::dense<3>, tn::softmax>;
 
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() / ("typenet-serialize-" + std::to_string(::getpid()));
-  temp_dir() { fs::create_directories(path); }
-  ~temp_dir() { fs::remove_all(path); }
-};
 
 template <class P>
 bool same_params(const P& a, const P& b) {
