@@ -101,15 +101,9 @@ struct momentum {
 
 /// v = mu v + g;  p -= lr (g + mu v)  (torch.optim.SGD with nesterov=True)
 struct nesterov {
-  struct config {
-    float learning_rate = 0.01f;
-    float momentum = 0.9f;
-    schedule rate_schedule{};
-  };
+  using config = momentum::config;
   template <class M>
-  struct state {
-    M velocity{};
-  };
+  using state = momentum::state<M>;
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
