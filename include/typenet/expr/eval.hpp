@@ -216,19 +216,15 @@ template <class M>
 constexpr const M& operand(const variable_slot<M>& v) noexcept {
   return *v.pointer;
 }
+template <class M>
+constexpr const M& operand(const matrix_ref<M>& r) noexcept {
+  return *r.pointer;
+}
 template <class V>
 struct is_variable_slot : std::false_type {};
 template <class M>
 struct is_variable_slot<variable_slot<M>> : std::true_type {};
 
-template <class V>
-constexpr const V& deref(const V& v) noexcept {
-  return v;
-}
-template <class M>
-constexpr const M& deref(const matrix_ref<M>& r) noexcept {
-  return *r.pointer;
-}
 
 /// Stores the value of one node (slot Out) from the values already computed.
 template <class Plan>
@@ -248,7 +244,7 @@ struct run_into<read_binding<P>> {
   static void exec(Slots& s, const Binds& binds) {
     auto& out = slot_value<Out>(s);  // (read_binding)
     const auto& bound = std::get<P>(binds).value;
-    const auto& v = deref(bound);
+    const auto& v = operand(bound);
     using O = std::remove_cvref_t<decltype(out)>;
     if constexpr (is_variable_slot<O>::value) {
       using M = std::remove_cvref_t<decltype(out.copy)>;
@@ -258,10 +254,7 @@ struct run_into<read_binding<P>> {
         for (std::size_t i = 0; i < M::size; ++i) out.copy.values[i] = static_cast<typename M::value_type>(v.values[i]);
         out.pointer = &out.copy;
       }
-    } else if constexpr (Matrix<decltype(out)>) {
-      using T = element_t<decltype(out)>;
-      for (std::size_t i = 0; i < out.size; ++i) out.values[i] = static_cast<T>(v.values[i]);
-    } else if constexpr (Matrix<decltype(v)>) {
+    } else if constexpr (Matrix<decltype(v)>) {  // a number (matrix variables have variable slots)
       out = static_cast<O>(v(0, 0));
     } else {
       out = static_cast<O>(v);
@@ -284,19 +277,12 @@ struct run_into<apply_op<Op, Info, I...>> {
     auto& out = slot_value<Out>(s);
     using V = std::remove_cvref_t<decltype(out)>;
     using T = element_t<V>;
+    // (elementwise matrix nodes run as fused SIMD passes: run_fused)
     if constexpr (!is_elementwise<Op>()) {
       Op::compute(Info{}, out, operand(slot_value<I>(s))...);
-    } else if constexpr (!Matrix<V>) {
-      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(operand(slot_value<I>(s)))...});
     } else {
-      // one fused SIMD pass; f sees batches, then numbers for each row's tail
-      kernels::map<V::rows, V::cols>(
-          out.data(),
-          [](const auto& first, const auto&... rest) {
-            using B = std::remove_cvref_t<decltype(first)>;
-            return Op::eval(Info{}, std::array<B, 1 + sizeof...(rest)>{first, rest...});
-          },
-          kernel_operand<V::rows, V::cols>(operand(slot_value<I>(s)))...);
+      static_assert(!Matrix<V>, "typenet: internal: elementwise matrix nodes are evaluated by run_fused");
+      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(operand(slot_value<I>(s)))...});
     }
   }
 };
@@ -337,6 +323,9 @@ template <class Plan>
 struct is_elementwise_plan : std::false_type {};
 template <class Op, class Info, std::size_t... I>
 struct is_elementwise_plan<apply_op<Op, Info, I...>> : std::bool_constant<is_elementwise<Op>()> {};
+/// Node N (with plan Plan) is computed as a SIMD map: an elementwise op with a matrix value.
+template <class Plan, class N>
+inline constexpr bool runs_as_map = is_elementwise_plan<Plan>::value && shape_of_t<N>::size > 1;
 
 /// What evaluation does with each node:
 ///  - `needed`: computed, except a transpose that only matrix products read
@@ -356,7 +345,7 @@ struct node_roles<type_list<Ns...>, type_list<Plans...>, std::index_sequence<Roo
   static constexpr roles value = []() consteval {
     roles out{};
     const bool transpose[] = {is_node_of<Ns, transpose_op>::value...};
-    const bool elementwise[] = {(is_elementwise_plan<Plans>::value && shape_of_t<Ns>::size > 1)...};
+    const bool elementwise[] = {runs_as_map<Plans, Ns>...};
     const std::size_t rows[] = {shape_of_t<Ns>::rows...};
     const std::size_t cols[] = {shape_of_t<Ns>::cols...};
     std::array<bool, n> root{};
@@ -468,7 +457,7 @@ void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& bin
   auto one = [&]<std::size_t I, class Plan>(index_constant<I>, Plan*) {
     if constexpr (!roles::value.needed[I] || roles::value.inlined[I]) {
       return;
-    } else if constexpr (is_elementwise_plan<Plan>::value && shape_of_t<at_t<I, order>>::size > 1) {
+    } else if constexpr (runs_as_map<Plan, at_t<I, order>>) {
       detail::run_fused<plans, roles, I>(values);
     } else {
       run_into<Plan>::template exec<I>(values, binds);
