@@ -14,6 +14,12 @@ namespace {
 std::atomic<long> allocations{0};
 }  // namespace
 
+// The replacements below pair malloc/aligned_alloc with free; g++ sees the
+// library's aligned operator new inlined next to this free and warns.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t n) {
   ++allocations;
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;

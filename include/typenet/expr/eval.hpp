@@ -17,6 +17,9 @@
 #include <typenet/expr/node.hpp>
 #include <typenet/expr/shape.hpp>
 #include <typenet/kernels/elementwise.hpp>
+#include <typenet/plan/memory.hpp>
+#include <typenet/plan/roles.hpp>
+#include <typenet/plan/steps.hpp>
 #include <typenet/tensor/access.hpp>
 
 namespace typenet {
@@ -49,15 +52,6 @@ template <fixed_string Name>
 consteval std::size_t binding_count() {
   return 0;
 }
-template <fixed_string Name, class... Bs>
-consteval std::size_t binding_position() {
-  std::size_t i = 0;
-  for (bool same : {(Bs::name == Name)...}) {
-    if (same) return i;
-    ++i;
-  }
-  return i;
-}
 
 template <fixed_string Name, class... Vars>
 consteval std::size_t variable_name_count() {
@@ -74,68 +68,6 @@ template <>
 struct value_type_of<> {
   using type = double;
 };
-
-/// One step of the evaluation: the value of a node from its operands' values.
-/// The emitted functions are keyed by (op, info, operand positions), never by
-/// the node type: a function per deep node type would spell the graph in every
-/// symbol name, and mangling those made compile time grow with the cube of
-/// the depth.
-/// What to do for one node, as a small type: the emitted functions are keyed
-/// by these plans, which never spell out the graph.
-template <std::size_t Position>
-struct read_binding {};
-template <class Op, class Info, std::size_t... Operands>
-struct apply_op {};
-
-template <class Order, class E, class... Bs>
-struct plan_of;
-template <class Order, std::intmax_t N, std::intmax_t D, class... Bs>
-struct plan_of<Order, constant<N, D>, Bs...> {
-  using type = constant<N, D>;
-};
-template <class Order, fixed_string Name, std::size_t R, std::size_t C, class... Bs>
-struct plan_of<Order, variable<Name, R, C>, Bs...> {
-  using type = read_binding<binding_position<Name, Bs...>()>;
-};
-template <class Order, class Op, class... A, class... Bs>
-struct plan_of<Order, node<Op, A...>, Bs...> {
-  using type = apply_op<Op, typename op_info<Op, A...>::type, index_of<Order, A>::value...>;
-};
-
-/// A matrix product reads a transposed operand in place: its plan names the
-/// stored matrix and the layout, not the transpose node.
-template <bool TransposedA, bool TransposedB>
-struct matmul_layout {};
-template <class A>
-struct stored_operand {
-  using type = A;
-  static constexpr bool transposed = false;
-};
-template <class X>
-struct stored_operand<node<transpose_op, X>> {
-  using type = X;
-  static constexpr bool transposed = true;
-};
-template <class Order, class A, class B, class... Bs>
-struct plan_of<Order, node<matmul_op, A, B>, Bs...> {
-  using type = apply_op<matmul_op, matmul_layout<stored_operand<A>::transposed, stored_operand<B>::transposed>,
-                        index_of<Order, typename stored_operand<A>::type>::value,
-                        index_of<Order, typename stored_operand<B>::type>::value>;
-};
-
-/// softmax(x) next to log_softmax(x) (cross-entropy's gradient next to its
-/// loss) is exp(log_softmax(x)): one flat SIMD pass instead of a second
-/// row-wise softmax.
-template <class Order, class A, bool WithLog = contains<Order, node<log_softmax_op, A>>::value>
-struct softmax_plan {
-  using type = apply_op<softmax_op, no_info, index_of<Order, A>::value>;
-};
-template <class Order, class A>
-struct softmax_plan<Order, A, true> {
-  using type = apply_op<exp_op, no_info, index_of<Order, node<log_softmax_op, A>>::value>;
-};
-template <class Order, class A, class... Bs>
-struct plan_of<Order, node<softmax_op, A>, Bs...> : softmax_plan<Order, A> {};
 
 template <class Plan>
 struct run;
@@ -177,55 +109,6 @@ constexpr std::array<T, sizeof...(Ns)> evaluate_all(type_list<Ns...>, const std:
 
 // --- the matrix path: each node's value is a number or a tn::matrix ----------
 
-template <std::size_t I, class V>
-struct slot {
-  V value;
-};
-template <class Is, class... V>
-struct slots;
-template <std::size_t... I, class... V>
-struct slots<std::index_sequence<I...>, V...> : slot<I, V>... {};
-template <std::size_t I, class V>
-constexpr V& slot_value(slot<I, V>& s) noexcept {
-  return s.value;
-}
-template <std::size_t I, class V>
-constexpr const V& slot_value(const slot<I, V>& s) noexcept {
-  return s.value;
-}
-
-template <class Op>
-constexpr bool is_elementwise() {
-  if constexpr (requires { Op::elementwise; }) return Op::elementwise;
-  else return true;
-}
-
-/// The slot of a matrix variable: a pointer to the bound matrix when it is
-/// bound by reference (`W = tn::ref(w)`) in the evaluation type, else to a
-/// converted copy. Bound inputs are never copied per evaluation.
-template <class M>
-struct variable_slot {
-  M copy;
-  const M* pointer = nullptr;
-};
-template <class V>
-constexpr const V& operand(const V& v) noexcept {
-  return v;
-}
-template <class M>
-constexpr const M& operand(const variable_slot<M>& v) noexcept {
-  return *v.pointer;
-}
-template <class M>
-constexpr const M& operand(const matrix_ref<M>& r) noexcept {
-  return *r.pointer;
-}
-template <class V>
-struct is_variable_slot : std::false_type {};
-template <class M>
-struct is_variable_slot<variable_slot<M>> : std::true_type {};
-
-
 /// Stores the value of one node (slot Out) from the values already computed.
 template <class Plan>
 struct run_into;
@@ -233,7 +116,7 @@ template <std::intmax_t N, std::intmax_t D>
 struct run_into<constant<N, D>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds&) {
-    auto& out = slot_value<Out>(s);
+    auto& out = node_value<Out>(s);
     using T = element_t<decltype(out)>;
     out = static_cast<T>(N) / static_cast<T>(D);
   }
@@ -242,17 +125,18 @@ template <std::size_t P>
 struct run_into<read_binding<P>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds& binds) {
-    auto& out = slot_value<Out>(s);  // (read_binding)
+    auto& out = node_value<Out>(s);  // (read_binding)
     const auto& bound = std::get<P>(binds).value;
     const auto& v = operand(bound);
     using O = std::remove_cvref_t<decltype(out)>;
     if constexpr (is_variable_slot<O>::value) {
-      using M = std::remove_cvref_t<decltype(out.copy)>;
+      using M = typename decltype(out.converted)::element_type;
       if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(bound)>, M> && std::is_same_v<std::remove_cvref_t<decltype(v)>, M>) {
         out.pointer = &v;  // by reference, same type: read in place
       } else {
-        for (std::size_t i = 0; i < M::size; ++i) out.copy.values[i] = static_cast<typename M::value_type>(v.values[i]);
-        out.pointer = &out.copy;
+        if (!out.converted) out.converted = std::make_unique<M>();
+        for (std::size_t i = 0; i < M::size; ++i) out.converted->values[i] = static_cast<typename M::value_type>(v.values[i]);
+        out.pointer = out.converted.get();
       }
     } else if constexpr (Matrix<decltype(v)>) {  // a number (matrix variables have variable slots)
       out = static_cast<O>(v(0, 0));
@@ -274,159 +158,16 @@ template <class Op, class Info, std::size_t... I>
 struct run_into<apply_op<Op, Info, I...>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds&) {
-    auto& out = slot_value<Out>(s);
+    auto& out = node_value<Out>(s);
     using V = std::remove_cvref_t<decltype(out)>;
     using T = element_t<V>;
     // (elementwise matrix nodes run as fused SIMD passes: run_fused)
     if constexpr (!is_elementwise<Op>()) {
-      Op::compute(Info{}, out, operand(slot_value<I>(s))...);
+      Op::compute(Info{}, out, operand(node_value<I>(s))...);
     } else {
       static_assert(!Matrix<V>, "typenet: internal: elementwise matrix nodes are evaluated by run_fused");
-      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(operand(slot_value<I>(s)))...});
+      out = Op::eval(Info{}, std::array<T, sizeof...(I)>{static_cast<T>(operand(node_value<I>(s)))...});
     }
-  }
-};
-
-template <class T, class E>
-using node_value_t = value_t<T, shape_of_t<E>::rows, shape_of_t<E>::cols>;
-
-template <class T, class E>
-struct slot_type {
-  using type = node_value_t<T, E>;
-};
-template <class T, fixed_string Name, std::size_t R, std::size_t C>
-  requires(R * C > 1)
-struct slot_type<T, variable<Name, R, C>> {
-  using type = variable_slot<matrix<T, R, C>>;
-};
-
-template <class T, class Order>
-struct slots_for;
-template <class T, class... Ns>
-struct slots_for<T, type_list<Ns...>> {
-  using type = slots<std::index_sequence_for<Ns...>, typename slot_type<T, Ns>::type...>;
-};
-
-/// All node values of `order`, computed once each in topological order. On
-/// the heap: the values of a network's layers do not belong on the stack.
-/// The slots a plan reads.
-template <class Plan>
-struct plan_reads {
-  static constexpr std::array<std::size_t, 0> value{};
-};
-template <class Op, class Info, std::size_t... I>
-struct plan_reads<apply_op<Op, Info, I...>> {
-  static constexpr std::array<std::size_t, sizeof...(I)> value{I...};
-};
-
-template <class Plan>
-struct is_elementwise_plan : std::false_type {};
-template <class Op, class Info, std::size_t... I>
-struct is_elementwise_plan<apply_op<Op, Info, I...>> : std::bool_constant<is_elementwise<Op>()> {};
-/// Node N (with plan Plan) is computed as a SIMD map: an elementwise op with a matrix value.
-template <class Plan, class N>
-inline constexpr bool runs_as_map = is_elementwise_plan<Plan>::value && shape_of_t<N>::size > 1;
-
-/// What evaluation does with each node:
-///  - `needed`: computed, except a transpose that only matrix products read
-///    (they read its operand in place) and that is not a root;
-///  - `inlined`: an elementwise matrix node whose only reader is an elementwise
-///    node of the same shape is not stored: it is computed inside its
-///    reader's SIMD pass (a chain of elementwise ops is one pass over memory).
-template <class Order, class Plans, class Roots>
-struct node_roles;
-template <class... Ns, class... Plans, std::size_t... Root>
-struct node_roles<type_list<Ns...>, type_list<Plans...>, std::index_sequence<Root...>> {
-  static constexpr std::size_t n = sizeof...(Ns);
-  struct roles {
-    std::array<bool, n> needed{};
-    std::array<bool, n> inlined{};
-  };
-  static constexpr roles value = []() consteval {
-    roles out{};
-    const bool transpose[] = {is_node_of<Ns, transpose_op>::value...};
-    const bool elementwise[] = {runs_as_map<Plans, Ns>...};
-    const std::size_t rows[] = {shape_of_t<Ns>::rows...};
-    const std::size_t cols[] = {shape_of_t<Ns>::cols...};
-    std::array<bool, n> root{};
-    for (std::size_t r : {std::size_t(-1), Root...})
-      if (r != std::size_t(-1)) root[r] = true;
-    std::array<std::size_t, n> reads{};
-    std::array<std::size_t, n> reader{};
-    std::size_t p = 0;
-    auto count = [&](const auto& rd) {
-      for (std::size_t i : rd) {
-        ++reads[i];
-        reader[i] = p;
-      }
-      ++p;
-    };
-    (void)std::initializer_list<int>{(count(plan_reads<Plans>::value), 0)...};
-    for (std::size_t i = 0; i < n; ++i) {
-      out.needed[i] = !transpose[i] || root[i] || reads[i] > 0;
-      out.inlined[i] = elementwise[i] && !root[i] && reads[i] == 1 && elementwise[reader[i]] &&
-                       rows[reader[i]] == rows[i] && cols[reader[i]] == cols[i];
-    }
-    return out;
-  }();
-};
-
-template <std::size_t I>
-using index_constant = std::integral_constant<std::size_t, I>;
-
-template <class A, class B>
-struct concat_lists;
-template <class... A, class... B>
-struct concat_lists<type_list<A...>, type_list<B...>> {
-  using type = type_list<A..., B...>;
-};
-template <class... Lists>
-struct concat_all {
-  using type = type_list<>;
-};
-template <class L, class... Lists>
-struct concat_all<L, Lists...> {
-  using type = typename concat_lists<L, typename concat_all<Lists...>::type>::type;
-};
-
-/// A slot read as a kernel operand.
-template <std::size_t J>
-struct fused_leaf {
-  using leaves = type_list<index_constant<J>>;
-  static constexpr std::size_t count = 1;
-  template <std::size_t Offset, class Arr>
-  static auto value(const Arr& a) {
-    return a[Offset];
-  }
-};
-/// The value rule of an elementwise plan with its inlined operands expanded:
-/// `leaves` are the slots the fused pass reads, in the order `value` takes them.
-template <class Plans, class Roles, class Plan>
-struct fused_plan;
-template <class Plans, class Roles, std::size_t J>
-using fused_operand = std::conditional_t<Roles::value.inlined[J], fused_plan<Plans, Roles, at_t<J, Plans>>, fused_leaf<J>>;
-template <class Plans, class Roles, class Op, class Info, std::size_t... J>
-struct fused_plan<Plans, Roles, apply_op<Op, Info, J...>> {
-  using leaves = typename concat_all<typename fused_operand<Plans, Roles, J>::leaves...>::type;
-  static constexpr std::size_t count = leaves::size;
-  template <std::size_t Offset, class Arr>
-  static auto value(const Arr& a) {
-    constexpr std::size_t js[] = {J...};
-    constexpr std::array<std::size_t, sizeof...(J)> offsets = [] {
-      std::array<std::size_t, sizeof...(J)> o{};
-      const std::size_t counts[] = {fused_operand<Plans, Roles, J>::count...};
-      std::size_t at = Offset;
-      for (std::size_t k = 0; k < sizeof...(J); ++k) {
-        o[k] = at;
-        at += counts[k];
-      }
-      return o;
-    }();
-    using B = typename Arr::value_type;
-    return [&]<std::size_t... K>(std::index_sequence<K...>) {
-      return Op::eval(Info{},
-                      std::array<B, sizeof...(J)>{fused_operand<Plans, Roles, js[K]>::template value<offsets[K]>(a)...});
-    }(std::make_index_sequence<sizeof...(J)>{});
   }
 };
 
@@ -434,7 +175,7 @@ struct fused_plan<Plans, Roles, apply_op<Op, Info, J...>> {
 template <class Plans, class Roles, std::size_t Out, class Slots>
 void run_fused(Slots& s) {
   using F = fused_plan<Plans, Roles, at_t<Out, Plans>>;
-  auto& out = slot_value<Out>(s);
+  auto& out = node_value<Out>(s);
   using V = std::remove_cvref_t<decltype(out)>;
   [&]<std::size_t... L>(type_list<index_constant<L>...>) {
     kernels::map<V::rows, V::cols>(
@@ -444,23 +185,26 @@ void run_fused(Slots& s) {
           const std::array<B, 1 + sizeof...(rest)> a{first, rest...};
           return F::template value<0>(a);
         },
-        kernel_operand<V::rows, V::cols>(operand(slot_value<L>(s)))...);
+        kernel_operand<V::rows, V::cols>(operand(node_value<L>(s)))...);
   }(typename F::leaves{});
 }
 
-/// Computes the nodes of `order` (all the roots need) into `values` (a slots_for<T, order>).
-template <std::size_t... Root, class Slots, class... Ns, class... Bs>
-void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
+/// Computes the nodes of `order` the roots need into `values` (a node_storage
+/// of `order`), one step after another: fused passes, gemms and the rest.
+template <class Storage, class... Ns, class... Bs>
+void evaluate_into(Storage& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
   using plans = type_list<typename plan_of<order, Ns, Bs...>::type...>;
-  using roles = node_roles<order, plans, std::index_sequence<Root...>>;
+  using roles = typename Storage::roles;
   auto one = [&]<std::size_t I, class Plan>(index_constant<I>, Plan*) {
     if constexpr (!roles::value.needed[I] || roles::value.inlined[I]) {
       return;
     } else if constexpr (runs_as_map<Plan, at_t<I, order>>) {
       detail::run_fused<plans, roles, I>(values);
+      detail::storage_fence();
     } else {
       run_into<Plan>::template exec<I>(values, binds);
+      detail::storage_fence();
     }
   };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -468,11 +212,11 @@ void evaluate_into(Slots& values, type_list<Ns...>, const std::tuple<Bs...>& bin
   }(std::index_sequence_for<Ns...>{});
 }
 
-template <class T, std::size_t... Root, class... Ns, class... Bs>
-auto evaluate_all_matrix(std::index_sequence<Root...>, type_list<Ns...>, const std::tuple<Bs...>& binds) {
+template <class T, class Roots, class... Ns, class... Bs>
+auto evaluate_all_matrix(Roots, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
-  auto values = std::make_unique<typename slots_for<T, order>::type>();
-  detail::evaluate_into<Root...>(*values, order{}, binds);
+  auto values = std::make_unique<node_storage<T, order, Roots>>();
+  detail::evaluate_into(*values, order{}, binds);
   return values;
 }
 
@@ -528,7 +272,7 @@ constexpr auto evaluate_roots(const Bs&... binds) {
   } else {
     const auto values = detail::evaluate_all_matrix<T>(std::index_sequence<index_of<order, Roots>::value...>{},
                                                        order{}, std::tuple<Bs...>{binds...});
-    return std::tuple<node_value_t<T, Roots>...>{operand(slot_value<index_of<order, Roots>::value>(*values))...};
+    return std::tuple<node_value_t<T, Roots>...>{operand(node_value<index_of<order, Roots>::value>(*values))...};
   }
 }
 
@@ -536,33 +280,33 @@ constexpr auto evaluate_roots(const Bs&... binds) {
 
 /// Evaluates a fixed set of roots again and again into storage allocated
 /// once: `evaluator<float, decltype(loss), decltype(dW)> e;` then
-/// `e.run(W = tn::ref(w), ...)` and `e.get<0>()`. No allocation per run.
+/// `e.run(W = tn::ref(w), ...)` and `e.get<0>()`. No allocation per run
+/// (a matrix bound by value or with another element type is converted into
+/// a copy that the first such run allocates). Only the roots' values are
+/// kept after a run: the memory of every other value is reused.
 template <class T, class... Roots>
 class evaluator {
  public:
   using order = topological_order_t<Roots...>;
-  using storage = typename detail::slots_for<T, order>::type;
+  using storage = detail::node_storage<T, order, std::index_sequence<index_of<order, raw_t<Roots>>::value...>>;
+  /// Bytes of the one workspace that holds every stored matrix of a run,
+  /// planned at compile time: values whose lifetimes do not overlap share memory.
+  static constexpr std::size_t workspace_bytes = storage::plan::value.bytes;
+  /// What the workspace would take if every stored value had its own memory.
+  static constexpr std::size_t unshared_bytes = storage::plan::value.unshared_bytes;
 
   evaluator() : values_(std::make_unique<storage>()) {}
 
   template <class... Bs>
   void run(const Bs&... binds) {
     static_assert(detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{}));
-    detail::evaluate_into<index_of<order, raw_t<Roots>>::value...>(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
+    detail::evaluate_into(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
   }
   /// The value of root I from the last run.
   template <std::size_t I>
   [[nodiscard]] const auto& get() const noexcept {
-    return detail::operand(detail::slot_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_));
+    return detail::operand(detail::node_value<index_of<order, raw_t<at_t<I, type_list<Roots...>>>>::value>(*values_));
   }
-  /// The value of a node of the roots' graph from the last run. Only roots are
-  /// sure to be stored: a transpose read in place and an elementwise node
-  /// fused into its reader are not.
-  template <class E>
-  [[nodiscard]] const auto& value_of() const noexcept {
-    return detail::operand(detail::slot_value<index_of<order, raw_t<E>>::value>(*values_));
-  }
-
  private:
   std::unique_ptr<storage> values_;
 };

@@ -4,6 +4,7 @@
 /// shared DAG) into storage allocated once, followed by the optimizer's
 /// update. `fit` runs epochs over a dataset with shuffling and a progress bar.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <new>
 #include <numeric>
 #include <random>
 #include <span>
@@ -28,6 +30,7 @@
 #include <typenet/nn/optimizer.hpp>
 #include <typenet/nn/params.hpp>
 #include <typenet/nn/progress.hpp>
+#include <typenet/plan/parallel.hpp>
 
 namespace typenet {
 
@@ -91,6 +94,33 @@ constexpr auto all_gradients(auto loss, std::index_sequence<I...>) {
   else return typenet::grad(loss, at_t<I, typename Net::parameters>{}...);
 }
 
+/// A training step pays for a second thread from about this many
+/// floating-point operations (forward, backward and update of one batch).
+inline constexpr std::size_t parallel_step_flops = 2'000'000;
+
+/// The parts a trainer splits each batch into: as requested, or 2 when the
+/// batch splits into halves of at least 16 rows and the step is large enough
+/// that a second core pays for the combination of the two halves' gradients.
+template <class Net, std::size_t B, std::size_t Requested>
+consteval std::size_t step_parts() {
+  if (Requested != 0) return Requested;
+  const std::size_t flops = 3 * B * Net::flops_per_sample;
+  return B % 2 == 0 && B / 2 >= 16 && flops >= parallel_step_flops ? 2 : 1;
+}
+
+/// Rows [p * M::rows, (p + 1) * M::rows) of x as an M: read in place when
+/// that block starts on an aligned boundary, else copied into `staging`.
+template <class M, class X>
+const M& row_block(const X& x, std::size_t p, M& staging) noexcept {
+  if constexpr (M::size * sizeof(typename M::value_type) % matrix_alignment == 0 &&
+                std::is_same_v<typename X::value_type, typename M::value_type>) {
+    return *std::launder(reinterpret_cast<const M*>(x.data() + p * M::size));
+  } else {
+    std::copy_n(x.data() + p * M::size, M::size, staging.data());
+    return staging;
+  }
+}
+
 /// Index of the largest of n values.
 template <class T>
 std::size_t argmax(const T* v, std::size_t n) noexcept {
@@ -128,7 +158,12 @@ struct batch_rows {
 };
 }  // namespace errors
 
-template <class Net, class Loss, class Optimizer, class Batch, class T = float>
+/// The optional last argument, `tn::threads<N>`, splits each batch into N
+/// parts of B / N rows evaluated on N threads (each part is one fused
+/// evaluation of its rows); the parts' gradients are combined before the
+/// update, so a step is the same step as on one thread up to the order of
+/// float additions. The default decides from the shapes (see `parts`).
+template <class Net, class Loss, class Optimizer, class Batch, class T = float, class Threads = threads<0>>
 class trainer {
  public:
   static constexpr std::size_t batch_size = Batch::size;
@@ -138,13 +173,71 @@ class trainer {
   using target_matrix = matrix<T, batch_size, outputs>;
   using config = typename Optimizer::config;
 
-  /// The loss and every parameter's gradient, as expressions.
-  static constexpr auto loss_expression = Loss::template expression<Net, batch_size>();
+  /// Parts each batch is split into, one thread each (fewer threads when the
+  /// machine has fewer cores: a thread then runs several parts in turn).
+  static constexpr std::size_t parts = detail::step_parts<Net, batch_size, Threads::count>();
+  static_assert(batch_size % parts == 0, "typenet: trainer: threads<N> must divide the batch size");
+  /// Rows of one part.
+  static constexpr std::size_t part_rows = batch_size / parts;
+
+  /// The loss of one part of a batch (part_rows rows) and every parameter's
+  /// gradient, as expressions.
+  static constexpr auto loss_expression = Loss::template expression<Net, part_rows>();
   static constexpr auto gradients =
       detail::all_gradients<Net>(loss_expression, std::make_index_sequence<Net::parameter_count>{});
 
+  /// The evaluation of one step: the loss, every parameter's gradient and
+  /// the network's output, planned and fused at compile time.
+  using step_evaluator =
+      typename detail::evaluator_of<T, std::remove_cvref_t<decltype(loss_expression)>,
+                                    std::remove_cvref_t<decltype(gradients)>, decltype(Net::template output<part_rows>())>::type;
+
+ private:
+  using part_input = matrix<T, part_rows, inputs>;
+  using part_target = matrix<T, part_rows, outputs>;
+  struct no_storage {};
+  /// The combined gradients of the parts, one per parameter (parts > 1).
+  template <class P>
+  struct gradient_sums;
+  template <std::size_t... I>
+  struct gradient_sums<std::index_sequence<I...>> {
+    using type = std::tuple<std::remove_cvref_t<decltype(std::declval<params<Net, T>&>().template get<I>())>...>;
+  };
+  /// A part's rows, copied when they do not start on an aligned boundary.
+  struct part_staging {
+    part_input x;
+    part_target y;
+  };
+  static constexpr bool parts_read_in_place = part_input::size * sizeof(T) % matrix_alignment == 0 &&
+                                              part_target::size * sizeof(T) % matrix_alignment == 0;
+  struct workspace {
+    std::array<step_evaluator, parts> eval;
+    input_matrix inputs{};
+    target_matrix targets{};
+    target_matrix padded_targets{};
+    [[no_unique_address]] std::conditional_t<(parts > 1), target_matrix, no_storage> output{};
+    [[no_unique_address]] std::conditional_t<(parts > 1),
+                                             typename gradient_sums<std::make_index_sequence<Net::parameter_count>>::type,
+                                             no_storage> sums{};
+    [[no_unique_address]] std::conditional_t<(parts > 1 && !parts_read_in_place), std::array<part_staging, parts>,
+                                             no_storage> staging{};
+  };
+
+ public:
+  /// Bytes of the step's workspace, allocated once at construction: each
+  /// part's evaluation (its values sharing memory where their lifetimes
+  /// allow), the staging matrices for batches and targets and, with parts,
+  /// the combined gradients.
+  static constexpr std::size_t workspace_bytes = parts * step_evaluator::workspace_bytes + sizeof(workspace) -
+                                                 parts * sizeof(step_evaluator);
+
   explicit trainer(params<Net, T>& p, config c = {})
-      : params_(p), config_(c), states_(std::make_unique<states>()), work_(std::make_unique<workspace>()) {}
+      : params_(p), config_(c), states_(std::make_unique<states>()), work_(std::make_unique<workspace>()) {
+    if constexpr (parts > 1) team_ = std::make_unique<detail::worker_team>(detail::usable_threads(parts));
+  }
+
+  /// Threads a step runs on.
+  [[nodiscard]] std::size_t threads_used() const noexcept { return team_ ? team_->size() : 1; }
 
   /// One step on a batch with targets as rows (one-hot for cross_entropy).
   /// Returns the batch's loss before the update.
@@ -154,7 +247,7 @@ class trainer {
     if constexpr (!check_shapes<X, Y>()) {
       return T(0);
     } else {
-      evaluate(x, y);
+      evaluate(x, y, [](std::size_t) {});
       return apply_update();
     }
   }
@@ -182,11 +275,11 @@ class trainer {
       std::fill(xi.data() + rows * inputs, xi.data() + xi.size, T(0));
       std::copy_n(y.data(), rows * outputs, yi.data());
       std::fill(yi.data() + rows * outputs, yi.data() + yi.size, T(0));
-      evaluate(xi, yi);  // forward values; the padded targets follow from them
+      evaluate(xi, yi, [](std::size_t) {});  // forward values; the padded targets follow from them
       const auto& out = last_output();
       T padded_loss = T(0);
       for (std::size_t r = rows; r < batch_size; ++r) padded_loss += Loss::template self_target<Net>(&out(r, 0), &yi(r, 0));
-      evaluate(xi, yi);
+      evaluate(xi, yi, [](std::size_t) {});
       rate_scale_ = static_cast<double>(batch_size) / static_cast<double>(rows);
       const T total = apply_update();
       rate_scale_ = 1.0;
@@ -208,7 +301,10 @@ class trainer {
   [[nodiscard]] std::size_t steps_done() const noexcept { return steps_; }
 
   /// Output of the network for the last batch of `step` (batch x outputs).
-  [[nodiscard]] const auto& last_output() const noexcept { return work_->eval.template get<Net::parameter_count + 1>(); }
+  [[nodiscard]] const target_matrix& last_output() const noexcept {
+    if constexpr (parts == 1) return work_->eval[0].template get<Net::parameter_count + 1>();
+    else return work_->output;
+  }
 
   /// Epochs over a dataset (`size()`, `row_data(i)`, `label(i)`), shuffled
   /// each epoch from `shuffle_seed`. The last partial batch of an epoch is a
@@ -233,22 +329,25 @@ class trainer {
       std::size_t seen = 0;
       for (std::size_t s = 0; s < steps_per_epoch; ++s) {
         std::array<std::int32_t, batch_size> labels{};
-        for (std::size_t r = 0; r < batch_size; ++r) {
-          const std::size_t i = order[(s * batch_size + r) % n];
-          std::copy_n(data.row_data(i), inputs, &work_->inputs(r, 0));
-          labels[r] = static_cast<std::int32_t>(data.label(i));
-        }
+        const std::uint32_t* batch_rows = order.data() + s * batch_size;
         const std::size_t rows_here = std::min(batch_size, n - s * batch_size);
+        for (std::size_t r = 0; r < batch_size; ++r)
+          labels[r] = static_cast<std::int32_t>(data.label(order[(s * batch_size + r) % n]));
+        // each part gathers its own rows, on its own thread
+        auto gather = [&](std::size_t p) {
+          for (std::size_t r = p * part_rows; r < (p + 1) * part_rows; ++r)
+            std::copy_n(data.row_data(r < rows_here ? batch_rows[r] : order[r - rows_here]), inputs, &work_->inputs(r, 0));
+        };
         T loss;
-        if constexpr (Loss::template supports_partial_batches<Net>) {
-          if (rows_here < batch_size) {
-            one_hot(labels.data());
-            loss = step(work_->inputs, work_->targets, rows_here);
-          } else {
-            loss = step(work_->inputs, std::span<const std::int32_t, batch_size>(labels));
-          }
+        if (rows_here < batch_size) {
+          for (std::size_t p = 0; p < parts; ++p) gather(p);
+          one_hot(labels.data());
+          if constexpr (Loss::template supports_partial_batches<Net>) loss = step(work_->inputs, work_->targets, rows_here);
+          else loss = step(work_->inputs, work_->targets);
         } else {
-          loss = step(work_->inputs, std::span<const std::int32_t, batch_size>(labels));
+          one_hot(labels.data());
+          evaluate(work_->inputs, work_->targets, gather);
+          loss = apply_update();
         }
         loss_sum += static_cast<double>(loss);
         const auto& out = last_output();
@@ -268,9 +367,6 @@ class trainer {
   }
 
  private:
-  using grads_tuple = std::remove_cvref_t<decltype(gradients)>;
-  using evaluator_type = typename detail::evaluator_of<T, std::remove_cvref_t<decltype(loss_expression)>, grads_tuple,
-                                                        decltype(Net::template output<batch_size>())>::type;
   static constexpr std::size_t n_params = Net::parameter_count;
 
   template <class P>
@@ -281,12 +377,6 @@ class trainer {
   };
   using states = typename state_of<std::make_index_sequence<n_params>>::type;
 
-  struct workspace {
-    evaluator_type eval;
-    input_matrix inputs{};
-    target_matrix targets{};
-    target_matrix padded_targets{};
-  };
 
   template <class X, class Y>
   static constexpr bool check_shapes() {
@@ -310,19 +400,84 @@ class trainer {
     }
   }
 
-  template <class X, class Y>
-  void evaluate(const X& x, const Y& y) {
-    std::apply(
-        [&](const auto&... p) {
-          work_->eval.run(typename Net::template input_t<batch_size>{} = typenet::ref(x),
-                          target<Net, batch_size> = typenet::ref(y), p...);
-        },
-        params_.bindings());
+  /// Evaluates every part of the batch (x, y), each on its thread, after
+  /// `fill(p)` has written part p's rows of x (when x is being gathered).
+  template <class X, class Y, class Fill>
+  void evaluate(const X& x, const Y& y, Fill&& fill) {
+    auto run_part = [&](std::size_t p, const auto& xp, const auto& yp) {
+      std::apply(
+          [&](const auto&... b) {
+            work_->eval[p].run(typename Net::template input_t<part_rows>{} = typenet::ref(xp),
+                               target<Net, part_rows> = typenet::ref(yp), b...);
+          },
+          params_.bindings());
+    };
+    if constexpr (parts == 1) {
+      fill(0);
+      run_part(0, x, y);
+    } else {
+      auto task = [&](std::size_t p) {
+        fill(p);
+        auto& staging = work_->staging;
+        if constexpr (parts_read_in_place) {
+          part_input unused_x;
+          part_target unused_y;
+          (void)staging;
+          run_part(p, detail::row_block<part_input>(x, p, unused_x), detail::row_block<part_target>(y, p, unused_y));
+        } else {
+          run_part(p, detail::row_block<part_input>(x, p, staging[p].x), detail::row_block<part_target>(y, p, staging[p].y));
+        }
+        const auto& out = work_->eval[p].template get<Net::parameter_count + 1>();
+        std::copy_n(out.data(), part_target::size, work_->output.data() + p * part_target::size);
+      };
+      team_->run(parts, task);
+    }
+  }
+
+  /// A part's loss and gradients times this are its share of the batch's.
+  static constexpr T part_weight = static_cast<T>(static_cast<double>(Loss::template normalizer<Net, part_rows>) /
+                                                  static_cast<double>(Loss::template normalizer<Net, batch_size>));
+
+  /// The batch's gradient of parameter I from the parts', for the elements
+  /// of slice `k` of `slices` (each thread takes one slice of every parameter).
+  template <std::size_t I>
+  void combine(std::size_t k, std::size_t slices) {
+    auto& sum = std::get<I>(work_->sums);
+    using G = std::remove_cvref_t<decltype(work_->eval[0].template get<I + 1>())>;
+    if constexpr (!Matrix<G>) {
+      if (k == 0) {
+        T total = T(0);
+        for (std::size_t p = 0; p < parts; ++p) total += work_->eval[p].template get<I + 1>();
+        sum.values[0] = part_weight * total;
+      }
+    } else {
+      constexpr std::size_t n = G::size;
+      constexpr std::size_t grain = 64 / sizeof(T);  // whole cache lines per thread
+      const std::size_t begin = std::min(n, (n * k / slices) / grain * grain);
+      const std::size_t end = k + 1 == slices ? n : std::min(n, (n * (k + 1) / slices) / grain * grain);
+      T* out = sum.data();
+      const T* g0 = work_->eval[0].template get<I + 1>().data();
+      for (std::size_t i = begin; i < end; ++i) out[i] = part_weight * g0[i];
+      for (std::size_t p = 1; p < parts; ++p) {
+        const T* g = work_->eval[p].template get<I + 1>().data();
+        for (std::size_t i = begin; i < end; ++i) out[i] += part_weight * g[i];
+      }
+    }
   }
 
   T apply_update() {
     ++steps_;
-    const T loss = work_->eval.template get<0>();
+    T loss = work_->eval[0].template get<0>();
+    if constexpr (parts > 1) {
+      loss *= part_weight;
+      for (std::size_t p = 1; p < parts; ++p) loss += part_weight * work_->eval[p].template get<0>();
+      auto task = [&](std::size_t k) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          (combine<I>(k, team_->size()), ...);
+        }(std::make_index_sequence<n_params>{});
+      };
+      team_->run(team_->size(), task);
+    }
     if (!std::isfinite(loss))
       throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the loss is " +
                            std::to_string(loss) + "; the weights are those before this step");
@@ -341,7 +496,12 @@ class trainer {
   /// parameter's gradient is evaluated as a number).
   template <std::size_t I>
   decltype(auto) gradient() const noexcept {
-    const auto& g = work_->eval.template get<I + 1>();
+    if constexpr (parts > 1) return (std::get<I>(work_->sums));
+    else return single_gradient<I>();
+  }
+  template <std::size_t I>
+  decltype(auto) single_gradient() const noexcept {
+    const auto& g = work_->eval[0].template get<I + 1>();
     if constexpr (Matrix<std::remove_cvref_t<decltype(g)>>) {
       return (g);
     } else {
@@ -366,6 +526,7 @@ class trainer {
   config config_;
   std::unique_ptr<states> states_;
   std::unique_ptr<workspace> work_;
+  std::unique_ptr<detail::worker_team> team_;
   std::size_t steps_ = 0;
   double rate_factor_ = 1.0;
   double rate_scale_ = 1.0;
