@@ -143,6 +143,7 @@ struct impl {
   std::string name;
   std::function<void()> reset;
   std::function<float()> step;
+  double flops = 0;  // FLOP per call when not the workload's (a forward pass alone)
 };
 
 measurement measure(const impl& im, std::size_t samples) {
@@ -185,11 +186,11 @@ struct bench_case {
 
 // --- typenet ----------------------------------------------------------------------------------
 
-template <class Net, class Loss, std::size_t B, class Pool>
+template <class Net, class Loss, std::size_t B, std::size_t Threads = 1, class Pool>
 impl typenet_training(std::string name, const tn::params<Net>& init, const Pool& pool, float lr) {
   struct state {
     tn::params<Net> p;
-    tn::trainer<Net, Loss, tn::sgd, tn::batch<B>> t;
+    tn::trainer<Net, Loss, tn::sgd, tn::batch<B>, float, tn::threads<Threads>> t;
     std::size_t k = 0;
     explicit state(const tn::params<Net>& i, float rate) : p(i), t(p, {.learning_rate = rate}) {}
   };
@@ -199,6 +200,24 @@ impl typenet_training(std::string name, const tn::params<Net>& init, const Pool&
             const std::size_t k = s->k++ % pool.size();
             return s->t.step(pool.x[k], pool.y[k]);
           }};
+}
+
+/// The forward pass alone on a whole batch (the output, nothing kept for a backward pass).
+template <class Net, std::size_t B, class Pool>
+impl typenet_forward(std::string name, const tn::params<Net>& p, const Pool& pool, double flops) {
+  struct state {
+    tn::evaluator<float, decltype(Net::template output<B>())> e;
+    std::size_t k = 0;
+  };
+  auto s = std::make_shared<state>();
+  return {std::move(name), [s] { s->k = 0; },
+          [s, &p, &pool] {
+            const std::size_t k = s->k++ % pool.size();
+            std::apply([&](const auto&... b) { s->e.run(typename Net::template input_t<B>{} = tn::ref(pool.x[k]), b...); },
+                       p.bindings());
+            return s->e.template get<0>().values[k % 10];
+          },
+          flops};
 }
 
 template <std::size_t Chunk>
@@ -424,6 +443,7 @@ constexpr double w1_flops = step_flops(32, {784, 16, 16, 10});
 constexpr double w1i_flops = forward_flops(1, {784, 16, 16, 10});
 constexpr double w2_flops = step_flops(128, {784, 256, 128, 10});
 constexpr double w3_flops = step_flops(4, {2, 4, 1});
+constexpr double w2_forward_flops = forward_flops(128, {784, 256, 128, 10});
 
 std::vector<bench_case> make_cases(const shared_data& d, double scale) {
   auto samples = [scale](double n) { return std::max<std::size_t>(50, std::size_t(n * scale)); };
@@ -431,6 +451,8 @@ std::vector<bench_case> make_cases(const shared_data& d, double scale) {
   cases[0] = {"W1", w1_flops, samples(2000), {}, {}};
   cases[0].impls.push_back(typenet_training<net_w1, tn::cross_entropy, 32>("typenet trainer", d.p1, d.w1, 0.1f));
   cases[0].impls.push_back(eigen_training<32, 784, 16, 16, 10, false>("Eigen", d.p1, d.w1, 0.1f));
+  cases[0].impls.push_back(
+      typenet_training<net_w1, tn::cross_entropy, 32, 2>("typenet trainer, 2 threads", d.p1, d.w1, 0.1f));
 
   cases[1] = {"W1i", w1i_flops, samples(5000), {}, {}};
   cases[1].impls.push_back(typenet_predict_one<1>("typenet predictor<.,1>", d.p1, d.w1));
@@ -440,6 +462,9 @@ std::vector<bench_case> make_cases(const shared_data& d, double scale) {
   cases[2] = {"W2", w2_flops, samples(1000), {}, {}};
   cases[2].impls.push_back(typenet_training<net_w2, tn::cross_entropy, 128>("typenet trainer", d.p2, d.w2, 0.1f));
   cases[2].impls.push_back(eigen_training<128, 784, 256, 128, 10, true>("Eigen", d.p2, d.w2, 0.1f));
+  cases[2].impls.push_back(
+      typenet_training<net_w2, tn::cross_entropy, 128, 2>("typenet trainer, 2 threads", d.p2, d.w2, 0.1f));
+  cases[2].impls.push_back(typenet_forward<net_w2, 128>("typenet forward only", d.p2, d.w2, w2_forward_flops));
 
   cases[3] = {"W3", w3_flops, samples(5000), {}, {}};
   {
@@ -479,9 +504,10 @@ struct epoch_order {
   void shuffle() { std::shuffle(order.begin(), order.end(), rng); }
 };
 
+template <std::size_t Threads>
 void w4_typenet(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs) {
   auto p = tn::init<net_w1>(tn::glorot_uniform{}, seed);
-  tn::trainer<net_w1, tn::cross_entropy, tn::sgd, tn::batch<32>> t{p, {.learning_rate = 0.1f}};
+  tn::trainer<net_w1, tn::cross_entropy, tn::sgd, tn::batch<32>, float, tn::threads<Threads>> t{p, {.learning_rate = 0.1f}};
   const auto h = t.fit(train, {.epochs = epochs, .shuffle_seed = seed, .progress = false});
   for (const auto& e : h.epochs) res.epoch_seconds.push_back(e.seconds);
   res.accuracy.push_back(tn::accuracy(p, test));
@@ -593,7 +619,7 @@ int main(int argc, char** argv) {
   const double peak = bench::best_peak(50);
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 0) load[0] = -1;
-  std::printf("fp32, one thread; median of %d interleaved rounds, each the median of individually timed steps "
+  std::printf("fp32, one thread (the rows named 2 threads: two); median of %d interleaved rounds, each the median of individually timed steps "
               "after 200 warm-up steps; load average %.2f %.2f %.2f\n",
               rounds, load[0], load[1], load[2]);
 #ifdef TYPENET_NETBENCH_TORCH
@@ -607,12 +633,25 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < c.impls.size(); ++i) {
       const bench::round_summary mid = bench::summarize(c.rounds[i], &measurement::faults_per_step);
       if (i == 0) typenet_us = mid.median_us;
-      const double gflops = c.flops / mid.median_us * 1e-3;
+      const double gflops = (c.impls[i].flops > 0 ? c.impls[i].flops : c.flops) / mid.median_us * 1e-3;
       std::printf("%-5s %-24s %11.*f %9.2f %6.1f%% %9.2fx %6.1f%% %9.3f %8.2f %11.5g\n", c.workload.c_str(),
                   c.impls[i].name.c_str(), mid.median_us < 1 ? 4 : 2, mid.median_us, gflops, 100.0 * gflops / peak,
                   mid.median_us / typenet_us, 100.0 * mid.spread, mid.faults, mid.cpu_over_wall,
                   c.rounds[i].back().last_value);
     }
+  }
+  for (auto& c : cases) {
+    // the cost of training relative to inference, and of one thread relative to two
+    double one = 0, two = 0, forward = 0;
+    for (std::size_t i = 0; i < c.impls.size(); ++i) {
+      const double us = bench::summarize(c.rounds[i], &measurement::faults_per_step).median_us;
+      if (c.impls[i].name == "typenet trainer") one = us;
+      if (c.impls[i].name == "typenet trainer, 2 threads") two = us;
+      if (c.impls[i].name == "typenet forward only") forward = us;
+    }
+    if (one > 0 && forward > 0)
+      std::printf("%s: forward + backward + update = %.2fx the forward pass (one thread)\n", c.workload.c_str(), one / forward);
+    if (one > 0 && two > 0) std::printf("%s: 2 threads are %.2fx one thread\n", c.workload.c_str(), one / two);
   }
   std::printf("FLOP per step: W1 %.4g, W1i %.4g, W2 %.4g, W3 %.4g. vs typenet: time / typenet's time (> 1: typenet "
               "is faster).\nspread: (slowest - fastest) / median over the rounds, without the extremes when there are "
@@ -625,15 +664,16 @@ int main(int argc, char** argv) {
     const std::string dir = "/usr/share/datasets/fashion-mnist/";
     const auto train = tn::data::load_idx<784>(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz");
     const auto test = tn::data::load_idx<784>(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz");
-    std::vector<w4_result> res{{"typenet trainer::fit", {}, {}}, {"Eigen", {}, {}}};
+    std::vector<w4_result> res{{"typenet trainer::fit", {}, {}}, {"Eigen", {}, {}}, {"typenet fit, 2 threads", {}, {}}};
 #ifdef TYPENET_NETBENCH_TORCH
     res.push_back({"LibTorch", {}, {}});
 #endif
     for (std::size_t seed = 1; seed <= seeds; ++seed) {
-      w4_typenet(res[0], train, test, seed, epochs);
+      w4_typenet<1>(res[0], train, test, seed, epochs);
       w4_eigen(res[1], train, test, seed, epochs);
+      w4_typenet<2>(res[2], train, test, seed, epochs);
 #ifdef TYPENET_NETBENCH_TORCH
-      w4_torch(res[2], train, test, seed, epochs);
+      w4_torch(res[3], train, test, seed, epochs);
 #endif
     }
     if (getloadavg(load, 3) < 0) load[0] = -1;
@@ -652,6 +692,7 @@ int main(int argc, char** argv) {
                   100 * *std::min_element(r.accuracy.begin(), r.accuracy.end()),
                   100 * *std::max_element(r.accuracy.begin(), r.accuracy.end()));
     }
+    std::printf("W4: 2 threads are %.2fx one thread (median epochs)\n", typenet_epoch / median(res[2].epoch_seconds));
     std::printf("median epoch: over every epoch of every seed (the first pass over the data included). Each seed "
                 "gives every implementation the same initial weights and the same shuffled order.\n");
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -151,4 +152,20 @@ BOOST_AUTO_TEST_CASE(fit_gathers_each_part_on_its_thread) {
   }
   BOOST_TEST(h2.epochs.back().loss < h2.epochs.front().loss / 2);
   BOOST_TEST(max_relative_difference(p1, p2) < 1e-4);
+}
+
+BOOST_AUTO_TEST_CASE(nan_in_one_part_stops_the_step_before_any_weight_changes) {
+  auto p = tn::init<net>(tn::glorot_uniform{}, 6);
+  tn::trainer<net, tn::cross_entropy, tn::sgd, tn::batch<B>, float, tn::threads<2>> t{p, {.learning_rate = 0.1f}};
+  std::mt19937 rng(1);
+  auto x = random_matrix<float, B, 24>(rng);
+  tn::matrix<float, B, 5> y{};
+  for (std::size_t r = 0; r < B; ++r) y(r, r % 5) = 1;
+  t.step(x, y);
+  const auto good = p;
+  x(B - 1, 3) = std::numeric_limits<float>::quiet_NaN();  // in the second part
+  BOOST_CHECK_THROW(t.step(x, y), tn::training_error);
+  BOOST_TEST(max_relative_difference(p, good) == 0.0);
+  x(B - 1, 3) = 0.5f;
+  BOOST_TEST(std::isfinite(t.step(x, y)));  // and training goes on
 }

@@ -78,11 +78,11 @@ struct run<constant<N, D>> {
     return static_cast<T>(N) / static_cast<T>(D);
   }
 };
-template <std::size_t P>
-struct run<read_binding<P>> {
+template <fixed_string Name>
+struct run<read_binding<Name>> {
   template <class T, std::size_t K, class Binds>
   static constexpr T value(const std::array<T, K>&, const Binds& binds) {
-    const auto& v = std::get<P>(binds).value;
+    const auto& v = std::get<binding_index<Name, Binds>::value>(binds).value;
     if constexpr (Matrix<decltype(v)>) return static_cast<T>(v(0, 0));  // a 1 x 1 matrix
     else return static_cast<T>(v);
   }
@@ -102,7 +102,7 @@ constexpr std::array<T, sizeof...(Ns)> evaluate_all(type_list<Ns...>, const std:
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     // a braced list, not a fold: evaluated in order, and no 256-operand limit
     (void)std::initializer_list<int>{
-        (values[I] = run<typename plan_of<order, Ns, Bs...>::type>::value(values, binds), 0)...};
+        (values[I] = run<typename plan_of<order, Ns>::type>::value(values, binds), 0)...};
   }(std::index_sequence_for<Ns...>{});
   return values;
 }
@@ -121,12 +121,12 @@ struct run_into<constant<N, D>> {
     out = static_cast<T>(N) / static_cast<T>(D);
   }
 };
-template <std::size_t P>
-struct run_into<read_binding<P>> {
+template <fixed_string Name>
+struct run_into<read_binding<Name>> {
   template <std::size_t Out, class Slots, class Binds>
   static void exec(Slots& s, const Binds& binds) {
     auto& out = node_value<Out>(s);  // (read_binding)
-    const auto& bound = std::get<P>(binds).value;
+    const auto& bound = std::get<binding_index<Name, Binds>::value>(binds).value;
     const auto& v = operand(bound);
     using O = std::remove_cvref_t<decltype(out)>;
     if constexpr (is_variable_slot<O>::value) {
@@ -194,7 +194,7 @@ void run_fused(Slots& s) {
 template <class Storage, class... Ns, class... Bs>
 void evaluate_into(Storage& values, type_list<Ns...>, const std::tuple<Bs...>& binds) {
   using order = type_list<Ns...>;
-  using plans = type_list<typename plan_of<order, Ns, Bs...>::type...>;
+  using plans = typename Storage::plan::plans;
   using roles = typename Storage::roles;
   auto one = [&]<std::size_t I, class Plan>(index_constant<I>, Plan*) {
     if constexpr (!roles::value.needed[I] || roles::value.inlined[I]) {
@@ -208,7 +208,7 @@ void evaluate_into(Storage& values, type_list<Ns...>, const std::tuple<Bs...>& b
     }
   };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (void)std::initializer_list<int>{(one(index_constant<I>{}, static_cast<typename plan_of<order, Ns, Bs...>::type*>(nullptr)), 0)...};
+    (void)std::initializer_list<int>{(one(index_constant<I>{}, static_cast<typename plan_of<order, Ns>::type*>(nullptr)), 0)...};
   }(std::index_sequence_for<Ns...>{});
 }
 

@@ -19,6 +19,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -111,13 +112,14 @@ consteval std::size_t step_parts() {
 /// Rows [p * M::rows, (p + 1) * M::rows) of x as an M: read in place when
 /// that block starts on an aligned boundary, else copied into `staging`.
 template <class M, class X>
-const M& row_block(const X& x, std::size_t p, M& staging) noexcept {
+const M& row_block(const X& x, std::size_t p, M* staging) noexcept {
   if constexpr (M::size * sizeof(typename M::value_type) % matrix_alignment == 0 &&
                 std::is_same_v<typename X::value_type, typename M::value_type>) {
+    (void)staging;
     return *std::launder(reinterpret_cast<const M*>(x.data() + p * M::size));
   } else {
-    std::copy_n(x.data() + p * M::size, M::size, staging.data());
-    return staging;
+    std::copy_n(x.data() + p * M::size, M::size, staging->data());
+    return *staging;
   }
 }
 
@@ -196,6 +198,8 @@ class trainer {
   using part_input = matrix<T, part_rows, inputs>;
   using part_target = matrix<T, part_rows, outputs>;
   struct no_storage {};
+  /// With parts, plain SGD updates the weights in the pass that combines the parts' gradients.
+  static constexpr bool folds_update = parts > 1 && std::is_same_v<Optimizer, sgd>;
   /// The combined gradients of the parts, one per parameter (parts > 1).
   template <class P>
   struct gradient_sums;
@@ -216,11 +220,13 @@ class trainer {
     target_matrix targets{};
     target_matrix padded_targets{};
     [[no_unique_address]] std::conditional_t<(parts > 1), target_matrix, no_storage> output{};
-    [[no_unique_address]] std::conditional_t<(parts > 1),
+    [[no_unique_address]] std::conditional_t<(parts > 1 && !folds_update),
                                              typename gradient_sums<std::make_index_sequence<Net::parameter_count>>::type,
                                              no_storage> sums{};
     [[no_unique_address]] std::conditional_t<(parts > 1 && !parts_read_in_place), std::array<part_staging, parts>,
                                              no_storage> staging{};
+    /// Per part: the first parameter whose gradient is not finite (parameter_count if none).
+    std::array<std::size_t, parts> not_finite{};
   };
 
  public:
@@ -404,6 +410,17 @@ class trainer {
   /// `fill(p)` has written part p's rows of x (when x is being gathered).
   template <class X, class Y, class Fill>
   void evaluate(const X& x, const Y& y, Fill&& fill) {
+    if constexpr (parts > 1 && (!std::is_same_v<typename X::value_type, T> || !std::is_same_v<typename Y::value_type, T>)) {
+      // parts read their rows in place: first convert to the trainer's element type
+      std::copy(x.begin(), x.end(), work_->inputs.begin());
+      std::copy(y.begin(), y.end(), work_->padded_targets.begin());
+      evaluate(work_->inputs, work_->padded_targets, fill);
+    } else {
+      evaluate_parts(x, y, fill);
+    }
+  }
+  template <class X, class Y, class Fill>
+  void evaluate_parts(const X& x, const Y& y, Fill& fill) {
     auto run_part = [&](std::size_t p, const auto& xp, const auto& yp) {
       std::apply(
           [&](const auto&... b) {
@@ -420,15 +437,19 @@ class trainer {
         fill(p);
         auto& staging = work_->staging;
         if constexpr (parts_read_in_place) {
-          part_input unused_x;
-          part_target unused_y;
           (void)staging;
-          run_part(p, detail::row_block<part_input>(x, p, unused_x), detail::row_block<part_target>(y, p, unused_y));
+          run_part(p, detail::row_block<part_input>(x, p, nullptr), detail::row_block<part_target>(y, p, nullptr));
         } else {
-          run_part(p, detail::row_block<part_input>(x, p, staging[p].x), detail::row_block<part_target>(y, p, staging[p].y));
+          run_part(p, detail::row_block<part_input>(x, p, &staging[p].x), detail::row_block<part_target>(y, p, &staging[p].y));
         }
         const auto& out = work_->eval[p].template get<Net::parameter_count + 1>();
         std::copy_n(out.data(), part_target::size, work_->output.data() + p * part_target::size);
+        // each part checks its own gradients: a mean of finite values is finite
+        std::size_t bad = n_params;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          (void)((finite(work_->eval[p].template get<I + 1>()) || (bad = I, false)) && ...);
+        }(std::make_index_sequence<n_params>{});
+        work_->not_finite[p] = bad;
       };
       team_->run(parts, task);
     }
@@ -439,29 +460,50 @@ class trainer {
                                                   static_cast<double>(Loss::template normalizer<Net, batch_size>));
 
   /// The batch's gradient of parameter I from the parts', for the elements
-  /// of slice `k` of `slices` (each thread takes one slice of every parameter).
-  template <std::size_t I>
-  void combine(std::size_t k, std::size_t slices) {
-    auto& sum = std::get<I>(work_->sums);
+  /// of slice `k` of `slices` (each thread takes one slice of every
+  /// parameter): into the gradient sums, or, when Update (plain SGD),
+  /// straight into the parameter: p -= lr * (sum of the parts' shares).
+  template <std::size_t I, bool Update>
+  void combine(std::size_t k, std::size_t slices, T lr) {
     using G = std::remove_cvref_t<decltype(work_->eval[0].template get<I + 1>())>;
-    if constexpr (!Matrix<G>) {
-      if (k == 0) {
-        T total = T(0);
-        for (std::size_t p = 0; p < parts; ++p) total += work_->eval[p].template get<I + 1>();
-        sum.values[0] = part_weight * total;
-      }
+    constexpr std::size_t n = Matrix<G> ? G::size : 1;
+    constexpr std::size_t grain = 64 / sizeof(T);  // whole cache lines per thread
+    const std::size_t begin = std::min(n, (n * k / slices) / grain * grain);
+    const std::size_t end = k + 1 == slices ? n : std::min(n, (n * (k + 1) / slices) / grain * grain);
+    std::array<const T*, parts> g{};
+    for (std::size_t p = 0; p < parts; ++p) {
+      if constexpr (Matrix<G>) g[p] = work_->eval[p].template get<I + 1>().data();
+      else g[p] = &work_->eval[p].template get<I + 1>();
+    }
+    T* out;
+    if constexpr (Update) out = params_.template get<I>().data();
+    else out = std::get<I>(work_->sums).data();
+    for (std::size_t i = begin; i < end; ++i) {
+      T sum = part_weight * g[0][i];
+      for (std::size_t p = 1; p < parts; ++p) sum += part_weight * g[p][i];
+      if constexpr (Update) out[i] -= lr * sum;
+      else out[i] = sum;
+    }
+  }
+
+  /// The parameters' names, by index (for errors found at run time).
+  static constexpr auto parameter_names = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<std::string_view, sizeof...(I)>{params<Net, T>::template name<I>...};
+  }(std::make_index_sequence<Net::parameter_count>{});
+
+  [[noreturn]] void stop_at(std::size_t parameter) const {
+    throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the gradient of " +
+                         std::string{parameter_names[parameter]} +
+                         " is not finite (NaN or Inf); the weights are those before this step");
+  }
+
+  /// 0 * x summed is NaN exactly when some x is NaN or infinite.
+  template <class G>
+  static bool finite(const G& g) noexcept {
+    if constexpr (Matrix<G>) {
+      return std::isfinite(kernels::map_reduce<G::size>([](auto v) { return v * decltype(v)(0); }, kernels::full<T>{g.data()}));
     } else {
-      constexpr std::size_t n = G::size;
-      constexpr std::size_t grain = 64 / sizeof(T);  // whole cache lines per thread
-      const std::size_t begin = std::min(n, (n * k / slices) / grain * grain);
-      const std::size_t end = k + 1 == slices ? n : std::min(n, (n * (k + 1) / slices) / grain * grain);
-      T* out = sum.data();
-      const T* g0 = work_->eval[0].template get<I + 1>().data();
-      for (std::size_t i = begin; i < end; ++i) out[i] = part_weight * g0[i];
-      for (std::size_t p = 1; p < parts; ++p) {
-        const T* g = work_->eval[p].template get<I + 1>().data();
-        for (std::size_t i = begin; i < end; ++i) out[i] += part_weight * g[i];
-      }
+      return std::isfinite(g);
     }
   }
 
@@ -471,24 +513,35 @@ class trainer {
     if constexpr (parts > 1) {
       loss *= part_weight;
       for (std::size_t p = 1; p < parts; ++p) loss += part_weight * work_->eval[p].template get<0>();
-      auto task = [&](std::size_t k) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-          (combine<I>(k, team_->size()), ...);
-        }(std::make_index_sequence<n_params>{});
-      };
-      team_->run(team_->size(), task);
     }
     if (!std::isfinite(loss))
       throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the loss is " +
                            std::to_string(loss) + "; the weights are those before this step");
     // check every gradient before touching any weight
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (check_finite<I>(), ...);
-    }(std::make_index_sequence<n_params>{});
+    if constexpr (parts > 1) {
+      for (std::size_t p = 0; p < parts; ++p)
+        if (work_->not_finite[p] < n_params) stop_at(work_->not_finite[p]);
+    } else {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (void)((finite(gradient<I>()) || (stop_at(I), false)) && ...);
+      }(std::make_index_sequence<n_params>{});
+    }
     const T lr = static_cast<T>(learning_rate() * rate_scale_);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(), gradient<I>(), steps_), ...);
-    }(std::make_index_sequence<n_params>{});
+    if constexpr (parts > 1) {
+      // the parts' gradients are combined on every thread, one slice each;
+      // plain SGD is folded into that pass (p -= lr * combined gradient)
+      auto task = [&](std::size_t k) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          (combine<I, folds_update>(k, team_->size(), lr), ...);
+        }(std::make_index_sequence<n_params>{});
+      };
+      team_->run(team_->size(), task);
+    }
+    if constexpr (!folds_update) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(), gradient<I>(), steps_), ...);
+      }(std::make_index_sequence<n_params>{});
+    }
     return loss;
   }
 
@@ -509,17 +562,6 @@ class trainer {
       m.values[0] = g;
       return m;
     }
-  }
-
-  template <std::size_t I>
-  void check_finite() const {
-    const auto& g = gradient<I>();  // NOLINT: may bind a temporary (1 x 1)
-    const T s = kernels::map_reduce<std::remove_cvref_t<decltype(g)>::size>(
-        [](auto v) { return v * decltype(v)(0); }, kernels::full<T>{g.data()});
-    if (!std::isfinite(s))  // 0 * x is NaN exactly when x is NaN or infinite
-      throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the gradient of " +
-                           std::string{params<Net, T>::template name<I>} +
-                           " is not finite (NaN or Inf); the weights are those before this step");
   }
 
   params<Net, T>& params_;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 #include <type_traits>
 
 #include <typenet/core/fixed_string.hpp>
@@ -35,23 +36,31 @@ consteval std::size_t binding_position() {
 }
 
 /// What to do for one node: read a binding, or apply an op to earlier nodes.
-template <std::size_t Position>
+template <fixed_string Name>
 struct read_binding {};
+
+/// Position of the binding named Name in a std::tuple of bindings.
+template <fixed_string Name, class Binds>
+struct binding_index;
+template <fixed_string Name, class... Bs>
+struct binding_index<Name, std::tuple<Bs...>> {
+  static constexpr std::size_t value = binding_position<Name, Bs...>();
+};
 template <class Op, class Info, std::size_t... Operands>
 struct apply_op {};
 
-template <class Order, class E, class... Bs>
+template <class Order, class E>
 struct plan_of;
-template <class Order, std::intmax_t N, std::intmax_t D, class... Bs>
-struct plan_of<Order, constant<N, D>, Bs...> {
+template <class Order, std::intmax_t N, std::intmax_t D>
+struct plan_of<Order, constant<N, D>> {
   using type = constant<N, D>;
 };
-template <class Order, fixed_string Name, std::size_t R, std::size_t C, class... Bs>
-struct plan_of<Order, variable<Name, R, C>, Bs...> {
-  using type = read_binding<binding_position<Name, Bs...>()>;
+template <class Order, fixed_string Name, std::size_t R, std::size_t C>
+struct plan_of<Order, variable<Name, R, C>> {
+  using type = read_binding<Name>;
 };
-template <class Order, class Op, class... A, class... Bs>
-struct plan_of<Order, node<Op, A...>, Bs...> {
+template <class Order, class Op, class... A>
+struct plan_of<Order, node<Op, A...>> {
   using type = apply_op<Op, typename op_info<Op, A...>::type, index_of<Order, A>::value...>;
 };
 
@@ -69,8 +78,8 @@ struct stored_operand<node<transpose_op, X>> {
   using type = X;
   static constexpr bool transposed = true;
 };
-template <class Order, class A, class B, class... Bs>
-struct plan_of<Order, node<matmul_op, A, B>, Bs...> {
+template <class Order, class A, class B>
+struct plan_of<Order, node<matmul_op, A, B>> {
   using type = apply_op<matmul_op, matmul_layout<stored_operand<A>::transposed, stored_operand<B>::transposed>,
                         index_of<Order, typename stored_operand<A>::type>::value,
                         index_of<Order, typename stored_operand<B>::type>::value>;
@@ -87,8 +96,8 @@ template <class Order, class A>
 struct softmax_plan<Order, A, true> {
   using type = apply_op<exp_op, no_info, index_of<Order, node<log_softmax_op, A>>::value>;
 };
-template <class Order, class A, class... Bs>
-struct plan_of<Order, node<softmax_op, A>, Bs...> : softmax_plan<Order, A> {};
+template <class Order, class A>
+struct plan_of<Order, node<softmax_op, A>> : softmax_plan<Order, A> {};
 
 template <class Op>
 constexpr bool is_elementwise() {
@@ -114,14 +123,12 @@ struct is_elementwise_plan<apply_op<Op, Info, I...>> : std::bool_constant<is_ele
 template <class Plan, class N>
 inline constexpr bool runs_as_map = is_elementwise_plan<Plan>::value && shape_of_t<N>::size > 1;
 
-/// The plans of every node of Order, with the bindings Bs (without bindings,
-/// every variable reads binding 0: enough to plan fusion and memory, which do
-/// not depend on where a binding is).
-template <class Order, class... Bs>
+/// The plans of every node of Order.
+template <class Order>
 struct plans_of;
-template <class... Ns, class... Bs>
-struct plans_of<type_list<Ns...>, Bs...> {
-  using type = type_list<typename plan_of<type_list<Ns...>, Ns, Bs...>::type...>;
+template <class... Ns>
+struct plans_of<type_list<Ns...>> {
+  using type = type_list<typename plan_of<type_list<Ns...>, Ns>::type...>;
 };
 
 }  // namespace detail
