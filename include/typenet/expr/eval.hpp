@@ -24,12 +24,6 @@
 
 namespace typenet {
 
-struct matmul_op;
-struct transpose_op;
-struct softmax_op;
-struct log_softmax_op;
-struct exp_op;
-
 namespace detail {
 
 template <class T>
