@@ -124,6 +124,31 @@ BOOST_AUTO_TEST_CASE(unaligned_parts_are_copied) {
   BOOST_TEST(max_relative_difference(p1, p2) < 1e-12);
 }
 
+BOOST_AUTO_TEST_CASE(a_one_output_network_combines_its_scalar_bias_gradient) {
+  // the last layer's 1 x 1 bias has a gradient that is a number, not a matrix
+  using regression = tn::network<tn::input<6>, tn::dense<8>, tn::tanh, tn::dense<1>>;
+  std::mt19937 rng(11);
+  auto run = [&](auto opt_tag, auto config) {
+    using Opt = decltype(opt_tag);
+    auto p1 = tn::init<regression, float>(tn::glorot_uniform{}, 8);
+    auto p2 = p1;
+    tn::trainer<regression, tn::mse, Opt, tn::batch<32>, float, tn::threads<1>> one{p1, config};
+    tn::trainer<regression, tn::mse, Opt, tn::batch<32>, float, tn::threads<2>> two{p2, config};
+    static_assert(decltype(two)::parts == 2);
+    for (int s = 0; s < 20; ++s) {
+      const auto x = random_matrix<float, 32, 6>(rng);
+      const auto y = random_matrix<float, 32, 1>(rng);
+      const float a = one.step(x, y);
+      const float b = two.step(x, y);
+      BOOST_TEST(std::abs(a - b) <= 2e-5f * std::abs(a), "step " << s << ": " << a << " vs " << b);
+    }
+    BOOST_TEST(max_relative_difference(p1, p2) <= 5e-4);
+    BOOST_TEST(std::abs(p1.template get<3>().values[0] - tn::init<regression, float>(tn::glorot_uniform{}, 8).template get<3>().values[0]) > 1e-4f);
+  };
+  run(tn::sgd{}, tn::sgd::config{.learning_rate = 0.1f});
+  run(tn::adam{}, tn::adam::config{.learning_rate = 0.01f});
+}
+
 BOOST_AUTO_TEST_CASE(fit_gathers_each_part_on_its_thread) {
   // 150 rows, batch 32: four full steps and a short one of 22 rows per epoch
   struct rows {

@@ -466,7 +466,10 @@ class trainer {
   template <std::size_t I, bool Update>
   void combine(std::size_t k, std::size_t slices, T lr) {
     using G = std::remove_cvref_t<decltype(work_->eval[0].template get<I + 1>())>;
-    constexpr std::size_t n = Matrix<G> ? G::size : 1;
+    constexpr std::size_t n = [] {
+      if constexpr (Matrix<G>) return G::size;
+      else return std::size_t{1};  // a 1 x 1 parameter's gradient is a number
+    }();
     constexpr std::size_t grain = 64 / sizeof(T);  // whole cache lines per thread
     const std::size_t begin = std::min(n, (n * k / slices) / grain * grain);
     const std::size_t end = k + 1 == slices ? n : std::min(n, (n * (k + 1) / slices) / grain * grain);
