@@ -67,4 +67,21 @@ void check_gradients(const F& f, double tol, const Bs&... binds) {
   }(std::index_sequence_for<Bs...>{});
 }
 
+/// sum(G .* f) for an expression under test f and a weighting G of f's shape:
+/// its gradient checks f's derivative against an arbitrary upstream gradient.
+template <class F>
+auto weighted(F f) {
+  using S = tn::shape_of_t<F>;
+  constexpr auto G = tn::var<"G", S::rows, S::cols>;
+  return tn::sum(tn::hadamard(G, f));
+}
+/// A random binding of weighted(f)'s G.
+template <class F>
+auto weights(std::mt19937& rng) {
+  using S = tn::shape_of_t<F>;
+  constexpr auto G = tn::var<"G", S::rows, S::cols>;
+  if constexpr (S::is_scalar) return G = 0.7;
+  else return G = random_matrix<double, S::rows, S::cols>(rng);
+}
+
 }  // namespace typenet_test

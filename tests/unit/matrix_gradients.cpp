@@ -1,7 +1,9 @@
-// Every matrix derivative rule against central finite differences in double,
-// on random non-square shapes and on 1xN / Nx1. Each op is wrapped as
-// sum(G .* op(...)) with a random G, so the check covers an arbitrary
-// upstream gradient, not just ones.
+// Matrix derivative rules against central finite differences in double, on
+// random non-square shapes and on 1xN / Nx1: products, broadcasts,
+// reductions, the softmax family and a two-layer network (the elementwise
+// rules are in matrix_gradients_elementwise.cpp, built in parallel). Each op
+// is wrapped as sum(G .* op(...)) with a random G, so the check covers an
+// arbitrary upstream gradient, not just ones.
 #include <boost/test/unit_test.hpp>
 
 #include <random>
@@ -12,24 +14,11 @@ namespace tn = typenet;
 using namespace tn::literals;
 using typenet_test::check_gradients;
 using typenet_test::random_matrix;
+using typenet_test::weighted;
+using typenet_test::weights;
 
 namespace {
 constexpr double tol = 1e-6;
-
-/// sum(G .* f) for the op under test f and a random weighting G of f's shape.
-template <class F>
-auto weighted(F f) {
-  using S = tn::shape_of_t<F>;
-  constexpr auto G = tn::var<"G", S::rows, S::cols>;
-  return tn::sum(tn::hadamard(G, f));
-}
-template <class F>
-auto weights(std::mt19937& rng) {
-  using S = tn::shape_of_t<F>;
-  constexpr auto G = tn::var<"G", S::rows, S::cols>;
-  if constexpr (S::is_scalar) return G = 0.7;
-  else return G = random_matrix<double, S::rows, S::cols>(rng);
-}
 
 template <std::size_t M, std::size_t K, std::size_t N>
 void check_matmul(std::mt19937& rng) {
@@ -41,31 +30,6 @@ void check_matmul(std::mt19937& rng) {
   constexpr auto Bt = tn::var<"Bt", N, K>;
   const auto bt = random_matrix<double, N, K>(rng);
   check_gradients(weighted(A * tn::transpose(Bt)), tol, A = a, Bt = bt, weights<decltype(A * tn::transpose(Bt))>(rng));
-}
-
-template <std::size_t R, std::size_t C>
-void check_elementwise(std::mt19937& rng) {
-  constexpr auto X = tn::var<"X", R, C>;
-  constexpr auto Y = tn::var<"Y", R, C>;
-  const auto x = random_matrix<double, R, C>(rng, -2.0, 2.0);
-  const auto y = random_matrix<double, R, C>(rng, 0.5, 2.0);  // positive: log, sqrt, division
-  auto check = [&](auto f) { check_gradients(weighted(f), tol, X = x, Y = y, weights<decltype(f)>(rng)); };
-  check(X + Y);
-  check(X - Y);
-  check(X / Y);
-  check(tn::hadamard(X, Y));
-  check(tn::square(X) + Y);
-  check(tn::pow(Y, 3_c / 2_c) + X);
-  check(tn::pow(Y, X));
-  check(tn::exp(X) + Y);
-  check(tn::log(Y) + X);
-  check(tn::sqrt(Y) + X);
-  check(tn::tanh(X) + Y);
-  check(tn::sigmoid(X) + Y);
-  check(tn::relu(X) + Y);
-  check(tn::leaky_relu(X) + Y);
-  check(tn::transpose(X) + tn::transpose(Y));
-  check(tn::hadamard(tn::sigmoid(X), tn::tanh(Y)) / (Y + 1_c));
 }
 
 template <std::size_t R, std::size_t C>
@@ -106,13 +70,6 @@ BOOST_AUTO_TEST_CASE(matrix_product) {
   check_matmul<5, 6, 1>(rng);
   check_matmul<1, 7, 1>(rng);
   check_matmul<6, 1, 3>(rng);
-}
-
-BOOST_AUTO_TEST_CASE(elementwise) {
-  std::mt19937 rng(12);
-  check_elementwise<3, 5>(rng);
-  check_elementwise<1, 6>(rng);
-  check_elementwise<6, 1>(rng);
 }
 
 BOOST_AUTO_TEST_CASE(broadcasts_and_reductions) {
