@@ -197,9 +197,9 @@ int main(int argc, char** argv) {
               rounds);
   std::printf("xsimd arch %s; OpenBLAS core %s (OPENBLAS_CORETYPE=%s)\n", xsimd::default_arch::name(),
               openblas_get_corename(), coretype ? coretype : "unset");
-  std::printf("FMA peak, one core, best of 50 short runs: %.1f GFLOP/s (%s, 16 accumulators), %.1f GFLOP/s "
+  std::printf("FMA peak, one core, best of 50 short runs: %.1f GFLOP/s (%s, %zu accumulators), %.1f GFLOP/s "
               "(avx2)\n\n",
-              peak, xsimd::default_arch::name(), peak_avx2);
+              peak, xsimd::default_arch::name(), bench::peak_accumulators<xsimd::default_arch>, peak_avx2);
   std::printf("%-12s %-6s %-16s %-18s %10s %9s %7s %9s %7s %8s %8s\n", "MxKxN", "op", "use", "impl", "median us",
               "GFLOP/s", "% peak", "vs typenet", "spread", "faults", "cpu/wall");
   for (auto& bc : cases) {
