@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <type_traits>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
