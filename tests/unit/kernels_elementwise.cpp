@@ -19,11 +19,13 @@
 
 #include "../support/kernel_inputs.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <tuple>
 #include <utility>
@@ -272,6 +274,17 @@ namespace {
 
 constexpr auto broadcast_f = [](auto a, auto row, auto col, auto s) { return (a - row) * col / s; };
 
+/// Batches and scalar calls of map<R, C> / map_reduce<R, C> with a broadcast
+/// operand: K = W / gcd(C, W) rows fill whole batches; while the buffer of
+/// min(R, K) rows fits the limit (and R*C >= W) the counts are those of one
+/// flat array, otherwise row by row, each row with its own tail.
+template <class T, std::size_t R, std::size_t C>
+constexpr std::pair<std::size_t, std::size_t> broadcast_counts() {
+  constexpr std::size_t K = W<T> / std::gcd(C, W<T>);
+  if (K > 1 && R * C >= W<T> && std::min(R, K) * C <= kn::broadcast_chunk_limit) return {R * C / W<T>, R * C % W<T>};
+  return {R * (C / W<T>), R * (C % W<T>)};
+}
+
 template <class T, std::size_t R, std::size_t C>
 void check_broadcast_map() {
   const auto a = random_values<T>(R * C, T(-2), T(2), 100 + R * C);
@@ -283,9 +296,8 @@ void check_broadcast_map() {
   reset_counters();
   kn::map<R, C>(out.data(), broadcast_f, kn::full<T>{a.data()}, kn::row_vector<T>{row.data()},
                 kn::column_vector<T>{col.data()}, kn::scalar<T>{s});
-  // Broadcast operands: row by row, each row has its own tail.
-  BOOST_TEST(kn::counters.vector_iterations == R * (C / W<T>));
-  BOOST_TEST(kn::counters.scalar_iterations == R * (C % W<T>));
+  BOOST_TEST(kn::counters.vector_iterations == (broadcast_counts<T, R, C>().first));
+  BOOST_TEST(kn::counters.scalar_iterations == (broadcast_counts<T, R, C>().second));
 
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t c = 0; c < C; ++c) {
@@ -320,7 +332,21 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(matrix_map_with_broadcasting_on_tail_widths, T, fl
     check_broadcast_map<T, 3, C>();
     check_broadcast_map<T, 1, C>();  // 1 x N
     check_broadcast_map<T, C, 1>();  // N x 1
+    check_broadcast_map<T, 2 * W<T> + 3, C>();  // several chunks of rows and a remainder
   });
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(narrow_rows_with_a_broadcast_fill_whole_batches, T, float_types) {
+  // The XOR layer: a 4 x 4 output with a bias row is two batches of 8 floats
+  // (one of 16 on AVX-512), no scalar call.
+  static_assert(broadcast_counts<float, 4, 4>() == std::pair<std::size_t, std::size_t>{16 / W<float>, 16 % W<float>});
+  check_broadcast_map<T, 4, 4>();
+  check_broadcast_map<T, 64, 10>();  // a batch of 64 through a 10-wide layer
+  check_broadcast_map<T, 3, 129>();  // fewer rows than a chunk: one span of all rows
+  check_broadcast_map<T, 8, 129>();  // 8 x 129 floats exceed the buffer limit on AVX2: row by row
+  check_broadcast_map<T, 2, kn::broadcast_chunk_limit + 1>();  // a row longer than the limit: row by row
+  static_assert(!kn::simd_detail::chunked<2, kn::broadcast_chunk_limit + 1, T>);
+  static_assert(!kn::simd_detail::chunked<5, 2 * W<T>, T>);  // whole batches already: row by row
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(column_vector_and_row_vector_alone, T, float_types) {
@@ -400,8 +426,8 @@ void check_map_reduce() {
   reset_counters();
   const T got_b = kn::map_reduce<R, C>([](auto a, auto b, auto y) { return (a + b - y) * (a + b - y); },
                                        kn::full<T>{p.data()}, kn::row_vector<T>{bias.data()}, kn::full<T>{t.data()});
-  BOOST_TEST(kn::counters.vector_iterations == R * (C / W<T>));
-  BOOST_TEST(kn::counters.scalar_iterations == R * (C % W<T>));
+  BOOST_TEST(kn::counters.vector_iterations == (broadcast_counts<T, R, C>().first));
+  BOOST_TEST(kn::counters.scalar_iterations == (broadcast_counts<T, R, C>().second));
   BOOST_TEST(std::fabs(static_cast<long double>(got_b) - ref_b) <= (R * C + 4) * std::numeric_limits<T>::epsilon() * ref_b);
 }
 
@@ -415,6 +441,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(map_reduce_on_tail_sizes, T, float_types) {
     check_map_reduce<T, C, 1>();
   });
   check_map_reduce<T, 7, 9 * W<T> + 5>();  // several rounds of the four unrolled accumulators
+  check_map_reduce<T, 2 * W<T> + 3, 3>();    // chunks of narrow rows and a remainder
+  check_map_reduce<T, 8, 129>();             // beyond the buffer limit for floats on AVX2
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(map_reduce_of_integers_is_exact, T, float_types) {

@@ -20,16 +20,34 @@
 /// R*C elements and is processed flat: narrow rows still fill whole batches,
 /// and only the last < W elements of the whole matrix take the scalar path.
 ///
+/// With a row_vector or column_vector, rows whose length C is a multiple of W
+/// are processed one at a time (every batch full). Otherwise K = W / gcd(C, W)
+/// consecutive rows span K*C elements, a multiple of W: the rows are processed
+/// K at a time as one flat span, the broadcast operand laid out for K rows in
+/// a buffer on the stack (a row_vector once per call, a column_vector once per
+/// K rows), and the last R % K rows as one more span. So a 4 x 4 output with a
+/// bias row takes two batches of 8, not sixteen scalar calls; the counts of
+/// batches and of scalar calls are those of the flat case. This applies while
+/// the buffer, min(K, R) * C elements, is at most `broadcast_chunk_limit`
+/// (and R*C >= W); beyond it, row by row with a scalar tail per row.
+///
 /// `out` may be the pointer of a `full` operand (in place): every element is
 /// read before it is written, at the same position. Partial overlap is not
 /// allowed.
+#include <algorithm>
 #include <cstddef>
+#include <numeric>
 #include <type_traits>
 
 #include <typenet/core/math.hpp>
 #include <typenet/kernels/simd.hpp>
 
 namespace typenet::kernels {
+
+/// The largest stack buffer, in elements, a broadcast map lays its
+/// row_vector or column_vector operand out in to process several narrow rows
+/// as one flat span (see the top of this file).
+inline constexpr std::size_t broadcast_chunk_limit = 1024;
 
 template <class T>
 struct full {
@@ -186,6 +204,105 @@ inline void reduce_span(accumulator<T>& acc, F& f, const Views&... v) noexcept {
   }
 }
 
+/// Rows of C elements that together fill whole batches: K = W / gcd(C, W)
+/// (1 when C is a multiple of W, or without SIMD).
+template <std::size_t C, class T>
+consteval std::size_t chunk_rows() noexcept {
+  if constexpr (vectorized<T>) {
+    return width<T> / std::gcd(C, width<T>);
+  } else {
+    return 1;
+  }
+}
+/// Whether map<R, C> / map_reduce<R, C> with a broadcast operand processes
+/// K rows at a time as one flat span (see the top of this file).
+template <std::size_t R, std::size_t C, class T>
+inline constexpr bool chunked =
+    chunk_rows<C, T>() > 1 && R * C >= width<T> && std::min(R, chunk_rows<C, T>()) * C <= broadcast_chunk_limit;
+
+/// An operand over B consecutive rows of an R x C output, seen as one flat
+/// span: `rows<N>(r)` gives the view of rows r .. r+N-1 (N <= B).
+template <std::size_t C, class T>
+struct full_rows {
+  const T* p;
+  template <std::size_t N>
+  contiguous<T> rows(std::size_t r) const noexcept {
+    return {p + r * C};
+  }
+};
+template <class T>
+struct scalar_rows {
+  T v;
+  template <std::size_t N>
+  repeated<T> rows(std::size_t) const noexcept {
+    return {v};
+  }
+};
+/// The row repeated B times, laid out once.
+template <std::size_t B, std::size_t C, class T>
+struct row_vector_rows {
+  T buffer[B * C];
+  explicit row_vector_rows(const T* p) noexcept {
+    for (std::size_t k = 0; k < B; ++k) {
+      for (std::size_t c = 0; c < C; ++c) buffer[k * C + c] = p[c];
+    }
+  }
+  template <std::size_t N>
+  contiguous<T> rows(std::size_t) const noexcept {
+    return {buffer};
+  }
+};
+/// Each row's value repeated across its C elements, laid out per call.
+template <std::size_t B, std::size_t C, class T>
+struct column_vector_rows {
+  const T* p;
+  T buffer[B * C];
+  explicit column_vector_rows(const T* q) noexcept : p(q) {}
+  template <std::size_t N>
+  contiguous<T> rows(std::size_t r) noexcept {
+    static_assert(N <= B);
+    for (std::size_t k = 0; k < N; ++k) {
+      for (std::size_t c = 0; c < C; ++c) buffer[k * C + c] = p[r + k];
+    }
+    return {buffer};
+  }
+};
+
+template <std::size_t B, std::size_t C, class T>
+full_rows<C, T> chunk_source(const full<T>& o) noexcept {
+  return {o.p};
+}
+template <std::size_t B, std::size_t C, class T>
+scalar_rows<T> chunk_source(const scalar<T>& o) noexcept {
+  return {o.v};
+}
+template <std::size_t B, std::size_t C, class T>
+row_vector_rows<B, C, T> chunk_source(const row_vector<T>& o) noexcept {
+  return row_vector_rows<B, C, T>(o.p);
+}
+template <std::size_t B, std::size_t C, class T>
+column_vector_rows<B, C, T> chunk_source(const column_vector<T>& o) noexcept {
+  return column_vector_rows<B, C, T>(o.p);
+}
+
+/// map<R, C> over K rows at a time (K = chunk_rows), then the last R % K rows.
+template <std::size_t R, std::size_t C, class T, class F, class... Sources>
+inline void map_chunked(T* out, F& f, Sources&&... s) noexcept {
+  constexpr std::size_t K = chunk_rows<C, T>(), whole = R - R % K, rest = R % K;
+  if constexpr (whole > 0) {
+    for (std::size_t r = 0; r < whole; r += K) map_span<K * C>(out + r * C, f, s.template rows<K>(r)...);
+  }
+  if constexpr (rest > 0) map_span<rest * C>(out + whole * C, f, s.template rows<rest>(whole)...);
+}
+template <std::size_t R, std::size_t C, class T, class F, class... Sources>
+inline void reduce_chunked(accumulator<T>& acc, F& f, Sources&&... s) noexcept {
+  constexpr std::size_t K = chunk_rows<C, T>(), whole = R - R % K, rest = R % K;
+  if constexpr (whole > 0) {
+    for (std::size_t r = 0; r < whole; r += K) reduce_span<K * C>(acc, f, s.template rows<K>(r)...);
+  }
+  if constexpr (rest > 0) reduce_span<rest * C>(acc, f, s.template rows<rest>(whole)...);
+}
+
 }  // namespace simd_detail
 
 /// out(r, c) = f(operands(r, c)...) for an R x C row-major output; see the
@@ -198,6 +315,9 @@ void map(T* out, F f, const Operands&... operands) noexcept {
   if constexpr (simd_detail::operands_match<T, Operands...>) {
     if constexpr (simd_detail::all_flat<Operands...>) {
       simd_detail::map_span<R * C>(out, f, simd_detail::view<C>(operands, 0)...);
+    } else if constexpr (simd_detail::chunked<R, C, T>) {
+      constexpr std::size_t B = std::min(R, simd_detail::chunk_rows<C, T>());
+      simd_detail::map_chunked<R, C>(out, f, simd_detail::chunk_source<B, C>(operands)...);
     } else {
       for (std::size_t r = 0; r < R; ++r) simd_detail::map_span<C>(out + r * C, f, simd_detail::view<C>(operands, r)...);
     }
@@ -238,6 +358,9 @@ auto map_reduce(F f, const Operands&... operands) noexcept {
     simd_detail::accumulator<T> acc;
     if constexpr (simd_detail::all_flat<Operands...>) {
       simd_detail::reduce_span<R * C>(acc, f, simd_detail::view<C>(operands, 0)...);
+    } else if constexpr (simd_detail::chunked<R, C, T>) {
+      constexpr std::size_t B = std::min(R, simd_detail::chunk_rows<C, T>());
+      simd_detail::reduce_chunked<R, C>(acc, f, simd_detail::chunk_source<B, C>(operands)...);
     } else {
       for (std::size_t r = 0; r < R; ++r) simd_detail::reduce_span<C>(acc, f, simd_detail::view<C>(operands, r)...);
     }
