@@ -22,6 +22,20 @@ std::vector<T> random_values(std::size_t n, T lo, T hi, unsigned seed) {
   return v;
 }
 
+/// The kernel counters one span of n elements should produce: full batches,
+/// then the tail as kernels::tail_split says (narrower batches, then scalars).
+struct span_counts {
+  std::size_t vector = 0, narrow = 0, scalar = 0;
+  constexpr span_counts operator+(const span_counts& o) const { return {vector + o.vector, narrow + o.narrow, scalar + o.scalar}; }
+  constexpr span_counts operator*(std::size_t k) const { return {vector * k, narrow * k, scalar * k}; }
+  constexpr bool operator==(const span_counts&) const = default;
+};
+template <class T>
+constexpr span_counts counts_of_span(std::size_t n) {
+  const auto tail = typenet::kernels::tail_split<T>(n % W<T>);
+  return {n / W<T>, tail.first, tail.second};
+}
+
 /// Calls f(integral_constant<N>) for the tail sizes 1, W-1, W, W+1, 3W+1.
 template <class T, class F>
 void for_tail_sizes(F f) {

@@ -12,8 +12,9 @@
 //   pow with a non-integer, non-half exponent: 16 -- xsimd computes
 //   exp(y log x), so log's rounding error is amplified by |y log x| (up to ~8
 //   on the tested range; measured at most 10 ulps apart).
-// Tail elements (the last < W of a row, or of a flat array) take the scalar
-// path, so there the results equal the scalar eval exactly, whatever the op.
+// The tail (the last < W elements of a row, or of a flat array) is processed
+// with narrower batches where they fit (kernels::tail_split), then one element
+// at a time: there the results equal the scalar eval exactly, whatever the op.
 #define TYPENET_KERNEL_COUNTERS
 #include <boost/test/unit_test.hpp>
 
@@ -39,6 +40,8 @@ namespace kn = typenet::kernels;
 using typenet_test::for_tail_sizes;
 using typenet_test::random_values;
 using typenet_test::W;
+using typenet_test::counts_of_span;
+using typenet_test::span_counts;
 namespace math = typenet::math;
 
 using float_types = std::tuple<float, double>;
@@ -195,6 +198,11 @@ namespace {
 /// The exact test function: no a*b+c anywhere (see the top of the file).
 constexpr auto exact_f = [](auto a, auto b, auto s) { return (a - b) * s / b; };
 
+/// The counters since the last reset, to compare with span_counts.
+span_counts observed() {
+  return {kn::counters.vector_iterations, kn::counters.narrow_iterations, kn::counters.scalar_iterations};
+}
+
 template <class T, std::size_t N>
 void check_flat_map() {
   const auto a = random_values<T>(N, T(-2), T(2), 11 + N);
@@ -204,8 +212,7 @@ void check_flat_map() {
 
   reset_counters();
   kn::map<N>(out.data(), exact_f, kn::full<T>{a.data()}, kn::full<T>{b.data()}, kn::scalar<T>{s});
-  BOOST_TEST(kn::counters.vector_iterations == N / W<T>);
-  BOOST_TEST(kn::counters.scalar_iterations == N % W<T>);
+  BOOST_TEST((observed() == counts_of_span<T>(N)));
   BOOST_TEST(out[N] == T(-12345));  // nothing written past the end
 
   for (std::size_t i = 0; i < N; ++i) {
@@ -228,7 +235,7 @@ void check_flat_op(Info info, T lo, T hi, std::uint64_t tolerance) {
   const auto x = random_values<T>(N, lo, hi, 5 + N);
   std::vector<T> out(N);
   kn::map<N>(out.data(), [info](auto v) { return Op::eval(info, std::array{v}); }, kn::full<T>{x.data()});
-  const std::size_t tail_start = N - N % W<T>;
+  const std::size_t tail_start = N - counts_of_span<T>(N).scalar;  // the elements one at a time
   for (std::size_t i = 0; i < N; ++i) {
     const T expected = Op::eval(info, std::array{x[i]});
     BOOST_TEST(ulps(out[i], expected) <= (i >= tail_start ? 0 : tolerance), Op::name << " at " << i << " of " << N);
@@ -274,15 +281,21 @@ namespace {
 
 constexpr auto broadcast_f = [](auto a, auto row, auto col, auto s) { return (a - row) * col / s; };
 
-/// Batches and scalar calls of map<R, C> / map_reduce<R, C> with a broadcast
-/// operand: K = W / gcd(C, W) rows fill whole batches; while the buffer of
-/// min(R, K) rows fits the limit (and R*C >= W) the counts are those of one
-/// flat array, otherwise row by row, each row with its own tail.
+/// Counters of map<R, C> / map_reduce<R, C> with a broadcast operand: K = W /
+/// gcd(C, W) rows fill whole batches; while the buffer of min(R, K) rows fits
+/// the limit (and R*C >= W) the rows are processed K at a time as one span,
+/// then the last R % K rows as one more; otherwise row by row, each row a
+/// span of its own with its own tail.
 template <class T, std::size_t R, std::size_t C>
-constexpr std::pair<std::size_t, std::size_t> broadcast_counts() {
+constexpr bool broadcast_chunked() {
   constexpr std::size_t K = W<T> / std::gcd(C, W<T>);
-  if (K > 1 && R * C >= W<T> && std::min(R, K) * C <= kn::broadcast_chunk_limit) return {R * C / W<T>, R * C % W<T>};
-  return {R * (C / W<T>), R * (C % W<T>)};
+  return K > 1 && R * C >= W<T> && std::min(R, K) * C <= kn::broadcast_chunk_limit;
+}
+template <class T, std::size_t R, std::size_t C>
+constexpr span_counts broadcast_counts() {
+  if (!broadcast_chunked<T, R, C>()) return counts_of_span<T>(C) * R;
+  constexpr std::size_t K = W<T> / std::gcd(C, W<T>);
+  return counts_of_span<T>(K * C) * (R / K) + counts_of_span<T>(R % K * C);
 }
 
 template <class T, std::size_t R, std::size_t C>
@@ -296,8 +309,7 @@ void check_broadcast_map() {
   reset_counters();
   kn::map<R, C>(out.data(), broadcast_f, kn::full<T>{a.data()}, kn::row_vector<T>{row.data()},
                 kn::column_vector<T>{col.data()}, kn::scalar<T>{s});
-  BOOST_TEST(kn::counters.vector_iterations == (broadcast_counts<T, R, C>().first));
-  BOOST_TEST(kn::counters.scalar_iterations == (broadcast_counts<T, R, C>().second));
+  BOOST_TEST((observed() == broadcast_counts<T, R, C>()));
 
   for (std::size_t r = 0; r < R; ++r) {
     for (std::size_t c = 0; c < C; ++c) {
@@ -319,8 +331,7 @@ void check_broadcast_map() {
   std::vector<T> flat(R * C);
   reset_counters();
   kn::map<R, C>(flat.data(), exact_f, kn::full<T>{a.data()}, kn::full<T>{out.data()}, kn::scalar<T>{s});
-  BOOST_TEST(kn::counters.vector_iterations == (R * C) / W<T>);
-  BOOST_TEST(kn::counters.scalar_iterations == (R * C) % W<T>);
+  BOOST_TEST((observed() == counts_of_span<T>(R * C)));
   for (std::size_t i = 0; i < R * C; ++i) BOOST_TEST(flat[i] == exact_f(a[i], out[i], s));
 }
 
@@ -339,7 +350,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(matrix_map_with_broadcasting_on_tail_widths, T, fl
 BOOST_AUTO_TEST_CASE_TEMPLATE(narrow_rows_with_a_broadcast_fill_whole_batches, T, float_types) {
   // The XOR layer: a 4 x 4 output with a bias row is two batches of 8 floats
   // (one of 16 on AVX-512), no scalar call.
-  static_assert(broadcast_counts<float, 4, 4>() == std::pair<std::size_t, std::size_t>{16 / W<float>, 16 % W<float>});
+  static_assert(broadcast_counts<float, 4, 4>() == span_counts{16 / W<float>, 0, 0});
   check_broadcast_map<T, 4, 4>();
   check_broadcast_map<T, 64, 10>();  // a batch of 64 through a 10-wide layer
   check_broadcast_map<T, 3, 129>();  // fewer rows than a chunk: one span of all rows
@@ -347,6 +358,69 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(narrow_rows_with_a_broadcast_fill_whole_batches, T
   check_broadcast_map<T, 2, kn::broadcast_chunk_limit + 1>();  // a row longer than the limit: row by row
   static_assert(!kn::simd_detail::chunked<2, kn::broadcast_chunk_limit + 1, T>);
   static_assert(!kn::simd_detail::chunked<5, 2 * W<T>, T>);  // whole batches already: row by row
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(tails_take_narrower_batches_then_scalars, T, float_types) {
+  // With AVX-512 (16 floats, 8 doubles) the 8- and 4-float (4- and 2-double)
+  // registers exist; with AVX2 (8 floats, 4 doubles) the 4-float and 2-double.
+  if constexpr (W<float> == 16) {
+    static_assert(kn::tail_split<float>(15) == std::pair<std::size_t, std::size_t>{2, 3});  // 8 + 4 + 3
+    static_assert(kn::tail_split<float>(10) == std::pair<std::size_t, std::size_t>{1, 2});  // 8 + 2
+    static_assert(kn::tail_split<double>(7) == std::pair<std::size_t, std::size_t>{2, 1});  // 4 + 2 + 1
+  }
+  if constexpr (W<float> == 8) {
+    static_assert(kn::tail_split<float>(7) == std::pair<std::size_t, std::size_t>{1, 3});  // 4 + 3
+    static_assert(kn::tail_split<double>(3) == std::pair<std::size_t, std::size_t>{1, 1});  // 2 + 1
+  }
+  static_assert(kn::tail_split<long double>(5) == std::pair<std::size_t, std::size_t>{0, 5});
+
+  // W3's output layer: sigmoid(z + b) over a 4 x 1 output and a scalar bias.
+  constexpr std::size_t N = 4;
+  const auto z = random_values<T>(N, T(-6), T(6), 77);
+  const T b = T(0.25);
+  std::vector<T> out(N + 1, T(-12345));
+  const auto f = [](auto x, auto bias) { return tn::sigmoid_op::eval(tn::no_info{}, std::array{x + bias}); };
+  reset_counters();
+  kn::map<N, 1>(out.data(), f, kn::full<T>{z.data()}, kn::scalar<T>{b});
+  BOOST_TEST((observed() == counts_of_span<T>(N)));
+  if constexpr (W<T> > 4) BOOST_TEST(kn::counters.narrow_iterations == 1u);  // one batch of 4
+  BOOST_TEST(out[N] == T(-12345));  // nothing written past the end
+  for (std::size_t i = 0; i < N; ++i) BOOST_TEST(ulps(out[i], f(z[i], b)) <= 4u);
+
+  // Every element is seen once, in order, in batches as wide as tail_split
+  // says: nothing is read past the end.
+  constexpr std::size_t M = 3 * W<T> - 1;
+  const auto x = random_values<T>(M, T(-1), T(1), 78);
+  std::vector<T> seen;
+  std::vector<std::size_t> widths;
+  const auto record = [&](auto v) {
+    if constexpr (std::is_arithmetic_v<decltype(v)>) {
+      seen.push_back(v);
+      widths.push_back(1);
+    } else {
+      constexpr std::size_t n = decltype(v)::size;
+      T lanes[n];
+      v.store_unaligned(lanes);
+      seen.insert(seen.end(), lanes, lanes + n);
+      widths.push_back(n);
+    }
+    return v;
+  };
+  std::vector<T> y(M);
+  kn::map<M>(y.data(), record, kn::full<T>{x.data()});
+  BOOST_TEST(seen == x);
+  BOOST_TEST(y == x);
+  // Two full batches, then narrower ones, each narrower than the one before,
+  // then single elements.
+  const auto split = kn::tail_split<T>(W<T> - 1);
+  BOOST_TEST_REQUIRE(widths.size() == 2 + split.first + split.second);
+  BOOST_TEST(widths[0] == W<T>);
+  BOOST_TEST(widths[1] == W<T>);
+  for (std::size_t k = 2; k < 2 + split.first; ++k) {
+    BOOST_TEST(widths[k] < widths[k - 1]);
+    BOOST_TEST(widths[k] >= 2u);
+  }
+  for (std::size_t k = 2 + split.first; k < widths.size(); ++k) BOOST_TEST(widths[k] == 1u);
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(column_vector_and_row_vector_alone, T, float_types) {
@@ -410,8 +484,7 @@ void check_map_reduce() {
   reset_counters();
   const T got = kn::map_reduce<R, C>(square_error, kn::full<T>{p.data()}, kn::full<T>{t.data()});
   BOOST_TEST(std::fabs(static_cast<long double>(got) - ref) <= bound);
-  BOOST_TEST(kn::counters.vector_iterations == (R * C) / W<T>);
-  BOOST_TEST(kn::counters.scalar_iterations == (R * C) % W<T>);
+  BOOST_TEST((observed() == counts_of_span<T>(R * C)));
 
   // Flat version over the same memory.
   BOOST_TEST(kn::map_reduce<R * C>(square_error, kn::full<T>{p.data()}, kn::full<T>{t.data()}) == got);
@@ -426,8 +499,7 @@ void check_map_reduce() {
   reset_counters();
   const T got_b = kn::map_reduce<R, C>([](auto a, auto b, auto y) { return (a + b - y) * (a + b - y); },
                                        kn::full<T>{p.data()}, kn::row_vector<T>{bias.data()}, kn::full<T>{t.data()});
-  BOOST_TEST(kn::counters.vector_iterations == (broadcast_counts<T, R, C>().first));
-  BOOST_TEST(kn::counters.scalar_iterations == (broadcast_counts<T, R, C>().second));
+  BOOST_TEST((observed() == broadcast_counts<T, R, C>()));
   BOOST_TEST(std::fabs(static_cast<long double>(got_b) - ref_b) <= (R * C + 4) * std::numeric_limits<T>::epsilon() * ref_b);
 }
 

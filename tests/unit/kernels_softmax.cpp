@@ -67,14 +67,20 @@ void check_softmax(const std::vector<T>& in) {
   constexpr bool narrow = C < W<T> && R * C >= W<T>;
   const std::size_t max_vector = C >= W<T> ? C / W<T> : 0;
   const std::size_t max_scalar = C >= W<T> ? C % W<T> : C;
-  const std::size_t vectors = narrow ? R * C / W<T> : R * (max_vector + 2 * (C / W<T>));
-  const std::size_t scalars = narrow ? R * C + R * C % W<T> : R * (max_scalar + 2 * (C % W<T>));
+  // The exp and the last pass: full batches, then the tail (narrower batches, then scalars).
+  const auto row_pass = typenet_test::counts_of_span<T>(C);
+  const auto block_pass = typenet_test::counts_of_span<T>(R * C);
+  const std::size_t vectors = narrow ? block_pass.vector : R * (max_vector + 2 * row_pass.vector);
+  const std::size_t narrows = narrow ? block_pass.narrow : R * 2 * row_pass.narrow;
+  const std::size_t scalars = narrow ? R * C + block_pass.scalar : R * (max_scalar + 2 * row_pass.scalar);
   BOOST_TEST(kn::counters.vector_iterations == vectors);
+  BOOST_TEST(kn::counters.narrow_iterations == narrows);
   BOOST_TEST(kn::counters.scalar_iterations == scalars);
 
   kn::counters = {};
   kn::log_softmax_rows<R, C>(in.data(), lsm.data());
   BOOST_TEST(kn::counters.vector_iterations == vectors);
+  BOOST_TEST(kn::counters.narrow_iterations == narrows);
   BOOST_TEST(kn::counters.scalar_iterations == scalars);
 
   for (std::size_t r = 0; r < R; ++r) {

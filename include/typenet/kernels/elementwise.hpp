@@ -4,12 +4,13 @@
 /// f(...) over all elements without storing them (losses).
 ///
 /// How f is called: with `kernels::batch<T>` arguments for every full batch
-/// of W = width<T> consecutive elements of a row (or of the whole array), and
-/// with plain T arguments for the remaining < W elements at the end of each
-/// row, one at a time. So the tail is computed by exactly the scalar value
-/// rule, and f must be generic (a lambda with `auto` parameters, or an op's
-/// `eval` through a lambda). No masked loads: the tail never reads or writes
-/// past the end of a row.
+/// of W = width<T> consecutive elements of a row (or of the whole array); the
+/// remaining < W elements at the end of each row (the tail) with a narrower
+/// native batch where one fits (8 or 4 floats with AVX-512: `tail_split` in
+/// simd.hpp), and the last few with plain T arguments, one at a time, which
+/// are computed by exactly the scalar value rule. So f must be generic (a
+/// lambda with `auto` parameters, or an op's `eval` through a lambda). No
+/// masked loads: the tail never reads or writes past the end of a row.
 ///
 /// Operands (all of the output's element type T), for an R x C row-major output:
 ///   full{p}           R x C, same shape as the output
@@ -18,7 +19,7 @@
 ///   scalar{v}         one value everywhere
 /// With only full and scalar operands the matrix is one contiguous array of
 /// R*C elements and is processed flat: narrow rows still fill whole batches,
-/// and only the last < W elements of the whole matrix take the scalar path.
+/// and only the last < W elements of the whole matrix form a tail.
 ///
 /// With a row_vector or column_vector, rows whose length C is a multiple of W
 /// are processed one at a time (every batch full). Otherwise K = W / gcd(C, W)
@@ -29,7 +30,7 @@
 /// bias row takes two batches of 8, not sixteen scalar calls; the counts of
 /// batches and of scalar calls are those of the flat case. This applies while
 /// the buffer, min(K, R) * C elements, is at most `broadcast_chunk_limit`
-/// (and R*C >= W); beyond it, row by row with a scalar tail per row.
+/// (and R*C >= W); beyond it, row by row with a tail per row.
 ///
 /// `out` may be the pointer of a `full` operand (in place): every element is
 /// read before it is written, at the same position. Partial overlap is not
@@ -116,12 +117,20 @@ template <class T>
 struct contiguous {
   const T* p;
   batch<T> vec(std::size_t i) const noexcept { return load(p + i); }
+  template <class B>
+  B narrow(std::size_t i) const noexcept {
+    return B::load_unaligned(p + i);
+  }
   T at(std::size_t i) const noexcept { return p[i]; }
 };
 template <class T>
 struct repeated {
   T v;
   batch<T> vec(std::size_t) const noexcept { return batch<T>(v); }
+  template <class B>
+  B narrow(std::size_t) const noexcept {
+    return B(v);
+  }
   T at(std::size_t) const noexcept { return v; }
 };
 
@@ -142,7 +151,7 @@ repeated<T> view(const scalar<T>& o, std::size_t) noexcept {
   return {o.v};
 }
 
-/// out[i] = f(views at i) for i < N: full batches, then the scalar tail.
+/// out[i] = f(views at i) for i < N: full batches, then the tail.
 // (Loop bounds are compile-time constants: with a run-time `i` carried from
 // the vector loop into the tail loop, GCC 12 warns about a wrap-around that
 // cannot happen.)
@@ -157,10 +166,12 @@ inline void map_span(T* out, F& f, const Views&... v) noexcept {
       store(out + i, batch<T>(f(v.vec(i)...)));
     }
   }
-  for (std::size_t i = vector_end<N, T>; i < N; ++i) {
-    count_scalar();
-    out[i] = static_cast<T>(f(v.at(i)...));
-  }
+  auto narrow_step = [&](auto tag, std::size_t i) {
+    using B = typename decltype(tag)::type;
+    B(f(v.template narrow<B>(i)...)).store_unaligned(out + i);
+  };
+  auto scalar_step = [&](std::size_t i) { out[i] = static_cast<T>(f(v.at(i)...)); };
+  for_tail<vector_end<N, T>, N, T>(narrow_step, scalar_step);
 }
 
 /// Partial sums in several independent registers: four vector accumulators
@@ -198,10 +209,12 @@ inline void reduce_span(accumulator<T>& acc, F& f, const Views&... v) noexcept {
       acc.v[k] += batch<T>(f(v.vec(i)...));
     }
   }
-  for (std::size_t i = vector_end<N, T>; i < N; ++i) {
-    count_scalar();
-    acc.s += static_cast<T>(f(v.at(i)...));
-  }
+  auto narrow_step = [&](auto tag, std::size_t i) {
+    using B = typename decltype(tag)::type;
+    acc.s += xsimd::hadd(B(f(v.template narrow<B>(i)...)));
+  };
+  auto scalar_step = [&](std::size_t i) { acc.s += static_cast<T>(f(v.at(i)...)); };
+  for_tail<vector_end<N, T>, N, T>(narrow_step, scalar_step);
 }
 
 /// Rows of C elements that together fill whole batches: K = W / gcd(C, W)

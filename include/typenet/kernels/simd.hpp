@@ -9,12 +9,14 @@
 /// Test hook: with `TYPENET_KERNEL_COUNTERS` defined before the first include
 /// of a kernel header, every kernel counts its loop iterations in
 /// `typenet::kernels::counters` (thread-local): one vector iteration per full
-/// batch of W elements processed, one scalar iteration per element processed
-/// one at a time. A test can then assert that the vector path was taken.
+/// batch of W elements processed, one narrow iteration per narrower batch of a
+/// tail (see `tail_split`), one scalar iteration per element processed one at
+/// a time. A test can then assert that the vector path was taken.
 /// Define it in every translation unit of a program or in none (the kernel
 /// templates differ with and without it).
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 // GCC 12 reports a bogus -Wuninitialized inside its own AVX-512 intrinsics
 // (_mm512_undefined_epi32, GCC bug 105593, fixed in GCC 13) wherever xsimd's
@@ -56,6 +58,7 @@ inline constexpr bool vectorized = width<T> > 1;
 /// Iteration counts of the kernels on this thread (test hook, see above).
 struct kernel_counters {
   std::size_t vector_iterations = 0;
+  std::size_t narrow_iterations = 0;
   std::size_t scalar_iterations = 0;
 };
 
@@ -77,6 +80,65 @@ inline void count_scalar(std::size_t n = 1) noexcept {
 #else
   (void)n;
 #endif
+}
+inline void count_narrow() noexcept {
+#ifdef TYPENET_KERNEL_COUNTERS
+  ++counters.narrow_iterations;
+#endif
+}
+}  // namespace simd_detail
+
+/// The native batch of exactly S elements of T on an architecture the compile
+/// flags enable, narrower than batch<T> (void if there is none: x86 has no
+/// register of 2 floats). With AVX-512, 8 and 4 floats are AVX and SSE
+/// registers: no extra instruction set is assumed.
+template <class T, std::size_t S>
+using narrow_batch = xsimd::make_sized_batch_t<T, S>;
+
+/// How a tail of n < W elements (the end of a row or array that does not fill
+/// a batch) is processed: one narrower batch of each width W/2, W/4, ..., 2
+/// that fits into what is left and exists (narrow_batch), then the rest one
+/// element at a time. Returns {narrower batches, elements one at a time}:
+/// with 16 floats per batch, a tail of 10 is a batch of 8 and 2 scalars; of
+/// 4, one batch of 4 (W3's 4 x 1 output). No load or store reaches past the
+/// tail, and the elements one at a time follow the scalar rule exactly.
+template <class T, std::size_t S = width<T> / 2>
+constexpr std::pair<std::size_t, std::size_t> tail_split(std::size_t n) noexcept {
+  if constexpr (S < 2) {
+    return {0, n};
+  } else {
+    std::size_t here = 0;
+    if constexpr (!std::is_void_v<narrow_batch<T, S>>) {
+      if (n >= S) {
+        n -= S;
+        here = 1;
+      }
+    }
+    const auto rest = tail_split<T, S / 2>(n);
+    return {here + rest.first, rest.second};
+  }
+}
+
+namespace simd_detail {
+/// Walks the tail [I, N) of a span as tail_split says: batch_step(tag, i) for
+/// each narrower batch (tag is std::type_identity<the batch type>) starting at
+/// element i, then scalar_step(i) for each element left.
+template <std::size_t I, std::size_t N, class T, std::size_t S = width<T> / 2, class BatchStep, class ScalarStep>
+inline void for_tail(BatchStep& batch_step, ScalarStep& scalar_step) noexcept {
+  if constexpr (S >= 2) {
+    if constexpr (!std::is_void_v<narrow_batch<T, S>> && N - I >= S) {
+      count_narrow();
+      batch_step(std::type_identity<narrow_batch<T, S>>{}, I);
+      for_tail<I + S, N, T, S / 2>(batch_step, scalar_step);
+    } else {
+      for_tail<I, N, T, S / 2>(batch_step, scalar_step);
+    }
+  } else {
+    for (std::size_t i = I; i < N; ++i) {
+      count_scalar();
+      scalar_step(i);
+    }
+  }
 }
 
 /// Unaligned loads and stores throughout: rows of a matrix start at any

@@ -19,13 +19,14 @@
 namespace typenet::kernels {
 
 namespace simd_detail {
-/// y[i] = e^(x[i] - m) for i < N, returning sum_i y[i]: one pass for both.
+/// y[i] = e^(x[i] - m) for i < N, returning sum_i y[i]: one pass for both
+/// (full batches, then the tail as kernels::tail_split says).
 template <std::size_t N, class T>
 inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
-  std::size_t i = 0;
   T s = T(0);
   if constexpr (vectorized<T>) {
     constexpr std::size_t W = width<T>;
+    std::size_t i = 0;
     const batch<T> mv(m);
     batch<T> a0(T(0)), a1(T(0));
     for (; i + 2 * W <= N; i += 2 * W) {
@@ -46,12 +47,18 @@ inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
     }
     s = xsimd::hadd(a0 + a1);
   }
-  for (; i < N; ++i) {
-    count_scalar();
-    const T e = math::exp(x[i] - m);
-    y[i] = e;
+  auto narrow_step = [&](auto tag, std::size_t j) {
+    using B = typename decltype(tag)::type;
+    const B e = math::exp(B::load_unaligned(x + j) - B(m));
+    e.store_unaligned(y + j);
+    s += xsimd::hadd(e);
+  };
+  auto scalar_step = [&](std::size_t j) {
+    const T e = math::exp(x[j] - m);
+    y[j] = e;
     s += e;
-  }
+  };
+  for_tail<vector_end<N, T>, N, T>(narrow_step, scalar_step);
   return s;
 }
 /// Rows narrower than one vector (a 10-class output against 16 float lanes):
