@@ -298,22 +298,23 @@ column_vector_rows<B, C, T> chunk_source(const column_vector<T>& o) noexcept {
   return column_vector_rows<B, C, T>(o.p);
 }
 
-/// map<R, C> over K rows at a time (K = chunk_rows), then the last R % K rows.
-template <std::size_t R, std::size_t C, class T, class F, class... Sources>
-inline void map_chunked(T* out, F& f, Sources&&... s) noexcept {
+/// span(integral_constant<N>, r, views...) for the rows of an R x C output
+/// K at a time (K = chunk_rows; N = K*C elements from row r), then for the
+/// last R % K rows as one more span.
+template <std::size_t R, std::size_t C, class T, class Span, class... Sources>
+inline void walk_row_chunks(Span& span, Sources&&... s) noexcept {
   constexpr std::size_t K = chunk_rows<C, T>(), whole = R - R % K, rest = R % K;
   if constexpr (whole > 0) {
-    for (std::size_t r = 0; r < whole; r += K) map_span<K * C>(out + r * C, f, s.template rows<K>(r)...);
+    for (std::size_t r = 0; r < whole; r += K) span(std::integral_constant<std::size_t, K * C>{}, r, s.template rows<K>(r)...);
   }
-  if constexpr (rest > 0) map_span<rest * C>(out + whole * C, f, s.template rows<rest>(whole)...);
+  if constexpr (rest > 0) span(std::integral_constant<std::size_t, rest * C>{}, whole, s.template rows<rest>(whole)...);
 }
-template <std::size_t R, std::size_t C, class T, class F, class... Sources>
-inline void reduce_chunked(accumulator<T>& acc, F& f, Sources&&... s) noexcept {
-  constexpr std::size_t K = chunk_rows<C, T>(), whole = R - R % K, rest = R % K;
-  if constexpr (whole > 0) {
-    for (std::size_t r = 0; r < whole; r += K) reduce_span<K * C>(acc, f, s.template rows<K>(r)...);
-  }
-  if constexpr (rest > 0) reduce_span<rest * C>(acc, f, s.template rows<rest>(whole)...);
+/// The same over the operands of map<R, C> / map_reduce<R, C>, each laid out
+/// for min(R, K) rows where it is broadcast.
+template <std::size_t R, std::size_t C, class T, class Span, class... Operands>
+inline void for_row_chunks(Span span, const Operands&... operands) noexcept {
+  constexpr std::size_t B = std::min(R, chunk_rows<C, T>());
+  walk_row_chunks<R, C, T>(span, chunk_source<B, C>(operands)...);
 }
 
 }  // namespace simd_detail
@@ -329,8 +330,9 @@ void map(T* out, F f, const Operands&... operands) noexcept {
     if constexpr (simd_detail::all_flat<Operands...>) {
       simd_detail::map_span<R * C>(out, f, simd_detail::view<C>(operands, 0)...);
     } else if constexpr (simd_detail::chunked<R, C, T>) {
-      constexpr std::size_t B = std::min(R, simd_detail::chunk_rows<C, T>());
-      simd_detail::map_chunked<R, C>(out, f, simd_detail::chunk_source<B, C>(operands)...);
+      simd_detail::for_row_chunks<R, C, T>(
+          [&](auto n, std::size_t r, const auto&... v) { simd_detail::map_span<decltype(n)::value>(out + r * C, f, v...); },
+          operands...);
     } else {
       for (std::size_t r = 0; r < R; ++r) simd_detail::map_span<C>(out + r * C, f, simd_detail::view<C>(operands, r)...);
     }
@@ -372,8 +374,9 @@ auto map_reduce(F f, const Operands&... operands) noexcept {
     if constexpr (simd_detail::all_flat<Operands...>) {
       simd_detail::reduce_span<R * C>(acc, f, simd_detail::view<C>(operands, 0)...);
     } else if constexpr (simd_detail::chunked<R, C, T>) {
-      constexpr std::size_t B = std::min(R, simd_detail::chunk_rows<C, T>());
-      simd_detail::reduce_chunked<R, C>(acc, f, simd_detail::chunk_source<B, C>(operands)...);
+      simd_detail::for_row_chunks<R, C, T>(
+          [&](auto n, std::size_t, const auto&... v) { simd_detail::reduce_span<decltype(n)::value>(acc, f, v...); },
+          operands...);
     } else {
       for (std::size_t r = 0; r < R; ++r) simd_detail::reduce_span<C>(acc, f, simd_detail::view<C>(operands, r)...);
     }

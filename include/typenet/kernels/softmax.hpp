@@ -43,7 +43,6 @@ inline T exp_shifted_store_sum(const T* x, T m, T* y) noexcept {
       const batch<T> e0 = math::exp(load(x + i) - mv);
       store(y + i, e0);
       a0 += e0;
-      i += W;
     }
     s = xsimd::hadd(a0 + a1);
   }
