@@ -32,6 +32,7 @@
 #include <typenet/nn/params.hpp>
 #include <typenet/nn/progress.hpp>
 #include <typenet/plan/parallel.hpp>
+#include <typenet/plan/thread_policy.hpp>
 
 namespace typenet {
 
@@ -93,20 +94,6 @@ template <class Net, std::size_t... I>
 constexpr auto all_gradients(auto loss, std::index_sequence<I...>) {
   if constexpr (sizeof...(I) == 1) return std::tuple{typenet::grad(loss, at_t<I, typename Net::parameters>{}...)};
   else return typenet::grad(loss, at_t<I, typename Net::parameters>{}...);
-}
-
-/// A training step pays for a second thread from about this many
-/// floating-point operations (forward, backward and update of one batch).
-inline constexpr std::size_t parallel_step_flops = 2'000'000;
-
-/// The parts a trainer splits each batch into: as requested, or 2 when the
-/// batch splits into halves of at least 16 rows and the step is large enough
-/// that a second core pays for the combination of the two halves' gradients.
-template <class Net, std::size_t B, std::size_t Requested>
-consteval std::size_t step_parts() {
-  if (Requested != 0) return Requested;
-  const std::size_t flops = 3 * B * Net::flops_per_sample;
-  return B % 2 == 0 && B / 2 >= 16 && flops >= parallel_step_flops ? 2 : 1;
 }
 
 /// Rows [p * M::rows, (p + 1) * M::rows) of x as an M: read in place when
@@ -177,7 +164,8 @@ struct batch_rows {
 /// parts of B / N rows evaluated on N threads (each part is one fused
 /// evaluation of its rows); the parts' gradients are combined before the
 /// update, so a step is the same step as on one thread up to the order of
-/// float additions. The default decides from the shapes (see `parts`).
+/// float additions. The default decides from the shapes with a cost model
+/// (plan/thread_policy.hpp) and takes one thread unless two measurably pay.
 template <class Net, class Loss, class Optimizer, class Batch, class T = float, class Threads = threads<0>>
 class trainer {
  public:
