@@ -1,11 +1,17 @@
 #pragma once
 /// Optimizers (PyTorch's update rules) and learning-rate schedules. Each
 /// optimizer has a `config` (designated initializers: `{.learning_rate = 0.1f}`),
-/// per-parameter `state<M>` and `update(config, rate, state, p, g, t)` applied
-/// elementwise in one SIMD pass.
+/// per-parameter `state<M>`, `update(config, rate, state, p, g, t)` applied
+/// elementwise in SIMD passes, and optionally `validate(config)`, which the
+/// trainer calls at construction (a value no step could work with is refused).
+/// `weight_decay` follows PyTorch: added to the gradient (L2) in sgd,
+/// momentum, nesterov and adam; decoupled in adamw.
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <numbers>
+#include <stdexcept>
+#include <string>
 
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/tensor/matrix.hpp>
@@ -53,97 +59,172 @@ struct schedule {
   }
 };
 
-/// p -= lr g
+namespace detail {
+/// Refuses a configuration value outside [low, high) (or (low, high) when
+/// `open_low`), naming the optimizer and the field.
+inline void check_range(const char* optimizer, const char* field, double v, double low, double high, bool open_low) {
+  const bool ok = std::isfinite(v) && (open_low ? v > low : v >= low) && v < high;
+  if (!ok)
+    throw std::invalid_argument(std::string("typenet: ") + optimizer + ": " + field + " is " + std::to_string(v) +
+                                "; it must be in " + (open_low ? "(" : "[") + std::to_string(low) + ", " +
+                                (std::isinf(high) ? std::string("inf") : std::to_string(high)) + ")");
+}
+inline constexpr double unbounded = std::numeric_limits<double>::infinity();
+}  // namespace detail
+
+/// p -= lr (g + wd p)  (torch.optim.SGD; weight_decay is PyTorch's L2 term
+/// added to the gradient)
 struct sgd {
   struct config {
     float learning_rate = 0.01f;
     schedule rate_schedule{};
+    float weight_decay = 0.0f;
   };
   template <class M>
   struct state {};
+  static void validate(const config& c) {
+    detail::check_range("sgd", "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
+  }
   template <class M>
-  static void update(const config&, typename M::value_type lr, state<M>&, M& p, const M& g, std::size_t) noexcept {
+  static void update(const config& c, typename M::value_type lr, state<M>&, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
-    kernels::map<M::size>(
-        p.data(), [lr](auto pv, auto gv) { return pv - decltype(pv)(lr) * gv; }, kernels::full<T>{p.data()},
-        kernels::full<T>{g.data()});
+    const T wd = static_cast<T>(c.weight_decay);
+    if (wd == T(0)) {
+      kernels::map<M::size>(
+          p.data(), [lr](auto pv, auto gv) { return pv - decltype(pv)(lr) * gv; }, kernels::full<T>{p.data()},
+          kernels::full<T>{g.data()});
+    } else {
+      kernels::map<M::size>(
+          p.data(), [lr, wd](auto pv, auto gv) { using B = decltype(pv); return pv - B(lr) * (gv + B(wd) * pv); },
+          kernels::full<T>{p.data()}, kernels::full<T>{g.data()});
+    }
   }
 };
 
-/// v = mu v + g;  p -= lr v  (torch.optim.SGD with momentum)
+/// v = mu v + (g + wd p);  p -= lr v  (torch.optim.SGD with momentum)
 struct momentum {
-  /// v = mu v + g, in place (shared with nesterov)
-  template <class M>
-  static void accumulate_velocity(typename M::value_type mu, M& v, const M& g) noexcept {
-    using T = typename M::value_type;
-    kernels::map<M::size>(
-        v.data(), [mu](auto vv, auto gv) { return decltype(vv)(mu) * vv + gv; }, kernels::full<T>{v.data()},
-        kernels::full<T>{g.data()});
-  }
   struct config {
     float learning_rate = 0.01f;
     float momentum = 0.9f;
     schedule rate_schedule{};
+    float weight_decay = 0.0f;
   };
   template <class M>
   struct state {
     M velocity{};
   };
+  static void validate(const config& c) {
+    detail::check_range("momentum", "momentum", c.momentum, 0.0, detail::unbounded, false);
+    detail::check_range("momentum", "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
+  }
+  /// v = mu v + (g + wd p), in place (shared with nesterov)
+  template <class M>
+  static void accumulate_velocity(const config& c, M& v, const M& g, const M& p) noexcept {
+    using T = typename M::value_type;
+    const T mu = static_cast<T>(c.momentum);
+    const T wd = static_cast<T>(c.weight_decay);
+    if (wd == T(0)) {
+      kernels::map<M::size>(
+          v.data(), [mu](auto vv, auto gv) { return decltype(vv)(mu) * vv + gv; }, kernels::full<T>{v.data()},
+          kernels::full<T>{g.data()});
+    } else {
+      kernels::map<M::size>(
+          v.data(), [mu, wd](auto vv, auto gv, auto pv) { using B = decltype(vv); return B(mu) * vv + (gv + B(wd) * pv); },
+          kernels::full<T>{v.data()}, kernels::full<T>{g.data()}, kernels::full<T>{p.data()});
+    }
+  }
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
-    accumulate_velocity(static_cast<T>(c.momentum), s.velocity, g);
+    accumulate_velocity(c, s.velocity, g, p);
     kernels::map<M::size>(
         p.data(), [lr](auto pv, auto v) { return pv - decltype(pv)(lr) * v; }, kernels::full<T>{p.data()},
         kernels::full<T>{s.velocity.data()});
   }
 };
 
-/// v = mu v + g;  p -= lr (g + mu v)  (torch.optim.SGD with nesterov=True)
+/// g' = g + wd p;  v = mu v + g';  p -= lr (g' + mu v)  (torch.optim.SGD with nesterov=True)
 struct nesterov {
   using config = momentum::config;
   template <class M>
   using state = momentum::state<M>;
+  static void validate(const config& c) { momentum::validate(c); }
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
     using T = typename M::value_type;
     const T mu = c.momentum;
-    momentum::accumulate_velocity(mu, s.velocity, g);
+    const T wd = c.weight_decay;
+    momentum::accumulate_velocity(c, s.velocity, g, p);
     kernels::map<M::size>(
-        p.data(), [lr, mu](auto pv, auto gv, auto v) { return pv - decltype(pv)(lr) * (gv + decltype(pv)(mu) * v); },
+        p.data(),
+        [lr, mu, wd](auto pv, auto gv, auto v) {
+          using B = decltype(pv);
+          return pv - B(lr) * ((gv + B(wd) * pv) + B(mu) * v);
+        },
         kernels::full<T>{p.data()}, kernels::full<T>{g.data()}, kernels::full<T>{s.velocity.data()});
   }
 };
 
-/// Adam (torch.optim.Adam): m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
-/// p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
-struct adam {
+/// Adam (torch.optim.Adam): g' = g + wd p, m = b1 m + (1-b1) g',
+/// v = b2 v + (1-b2) g'^2, p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+/// With Decoupled (tn::adamw, torch.optim.AdamW), the decay is not added to
+/// the gradient but applied to the weights first: p *= 1 - lr wd.
+template <bool Decoupled>
+struct basic_adam {
   struct config {
     float learning_rate = 0.001f;
     float beta1 = 0.9f;
     float beta2 = 0.999f;
     float epsilon = 1e-8f;
     schedule rate_schedule{};
+    float weight_decay = Decoupled ? 0.01f : 0.0f;  // PyTorch's defaults
   };
   template <class M>
   struct state {
     M m{};
     M v{};
   };
+  static void validate(const config& c) {
+    const char* name = Decoupled ? "adamw" : "adam";
+    detail::check_range(name, "beta1", c.beta1, 0.0, 1.0, false);
+    detail::check_range(name, "beta2", c.beta2, 0.0, 1.0, false);
+    detail::check_range(name, "epsilon", c.epsilon, 0.0, detail::unbounded, true);
+    detail::check_range(name, "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
+  }
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t t) noexcept {
     using T = typename M::value_type;
     const T b1 = c.beta1;
     const T b2 = c.beta2;
     const T eps = c.epsilon;
+    const T wd = c.weight_decay;
     const T c1 = T(1) / (T(1) - static_cast<T>(std::pow(static_cast<double>(b1), static_cast<double>(t))));
     const T c2 = T(1) / (T(1) - static_cast<T>(std::pow(static_cast<double>(b2), static_cast<double>(t))));
-    kernels::map<M::size>(
-        s.m.data(), [b1](auto m, auto gv) { using B = decltype(m); return B(b1) * m + B(T(1) - b1) * gv; },
-        kernels::full<T>{s.m.data()}, kernels::full<T>{g.data()});
-    kernels::map<M::size>(
-        s.v.data(), [b2](auto v, auto gv) { using B = decltype(v); return B(b2) * v + B(T(1) - b2) * gv * gv; },
-        kernels::full<T>{s.v.data()}, kernels::full<T>{g.data()});
+    if (wd != T(0) && Decoupled) {
+      const T keep = T(1) - lr * wd;
+      kernels::map<M::size>(
+          p.data(), [keep](auto pv) { return decltype(pv)(keep) * pv; }, kernels::full<T>{p.data()});
+    }
+    if (wd != T(0) && !Decoupled) {
+      kernels::map<M::size>(
+          s.m.data(), [b1, wd](auto m, auto gv, auto pv) { using B = decltype(m); return B(b1) * m + B(T(1) - b1) * (gv + B(wd) * pv); },
+          kernels::full<T>{s.m.data()}, kernels::full<T>{g.data()}, kernels::full<T>{p.data()});
+      kernels::map<M::size>(
+          s.v.data(),
+          [b2, wd](auto v, auto gv, auto pv) {
+            using B = decltype(v);
+            const auto d = gv + B(wd) * pv;
+            return B(b2) * v + B(T(1) - b2) * d * d;
+          },
+          kernels::full<T>{s.v.data()}, kernels::full<T>{g.data()}, kernels::full<T>{p.data()});
+    } else {
+      kernels::map<M::size>(
+          s.m.data(), [b1](auto m, auto gv) { using B = decltype(m); return B(b1) * m + B(T(1) - b1) * gv; },
+          kernels::full<T>{s.m.data()}, kernels::full<T>{g.data()});
+      kernels::map<M::size>(
+          s.v.data(), [b2](auto v, auto gv) { using B = decltype(v); return B(b2) * v + B(T(1) - b2) * gv * gv; },
+          kernels::full<T>{s.v.data()}, kernels::full<T>{g.data()});
+    }
     kernels::map<M::size>(
         p.data(),
         [=](auto pv, auto m, auto v) {
@@ -153,5 +234,9 @@ struct adam {
         kernels::full<T>{p.data()}, kernels::full<T>{s.m.data()}, kernels::full<T>{s.v.data()});
   }
 };
+/// torch.optim.Adam (weight_decay, default 0, added to the gradient).
+struct adam : basic_adam<false> {};
+/// torch.optim.AdamW: decoupled weight decay (default 0.01), p *= 1 - lr wd before the Adam step.
+struct adamw : basic_adam<true> {};
 
 }  // namespace typenet

@@ -128,6 +128,17 @@ template <class T>
 std::size_t argmax(const T* v, std::size_t n) noexcept {
   return static_cast<std::size_t>(std::max_element(v, v + n) - v);
 }
+
+/// A step's update without a reduction of its gradient (one process).
+struct no_reduction {};
+/// A step's gradient reduction (trainer::step_with_reduction): the
+/// contiguous buffer, the reducer, and what the padded rows added to the loss.
+template <class T, class Reduce>
+struct gradient_reduction {
+  std::span<T> buffer;
+  Reduce& reduce;
+  T padded_share;
+};
 }  // namespace detail
 
 namespace errors {
@@ -239,7 +250,7 @@ class trainer {
                                                  parts * sizeof(step_evaluator);
 
   explicit trainer(params<Net, T>& p, config c = {})
-      : params_(p), config_(c), states_(std::make_unique<states>()), work_(std::make_unique<workspace>()) {
+      : params_(p), config_(checked(c)), states_(std::make_unique<states>()), work_(std::make_unique<workspace>()) {
     if constexpr (parts > 1) team_ = std::make_unique<detail::worker_team>(detail::usable_threads(parts));
   }
 
@@ -276,25 +287,34 @@ class trainer {
     if constexpr (!check_shapes<X, Y>()) {
       return T(0);
     } else {
-      auto& xi = work_->inputs;
-      auto& yi = work_->padded_targets;
-      if (static_cast<const void*>(&x) != static_cast<const void*>(&xi)) std::copy_n(x.data(), rows * inputs, xi.data());
-      std::fill(xi.data() + rows * inputs, xi.data() + xi.size, T(0));
-      std::copy_n(y.data(), rows * outputs, yi.data());
-      std::fill(yi.data() + rows * outputs, yi.data() + yi.size, T(0));
-      evaluate(xi, yi, [](std::size_t) {});  // forward values; the padded targets follow from them
-      const auto& out = last_output();
-      T padded_loss = T(0);
-      for (std::size_t r = rows; r < batch_size; ++r) padded_loss += Loss::template self_target<Net>(&out(r, 0), &yi(r, 0));
-      evaluate(xi, yi, [](std::size_t) {});
-      rate_scale_ = static_cast<double>(batch_size) / static_cast<double>(rows);
-      const T total = apply_update();
-      rate_scale_ = 1.0;
+      const T padded_loss = evaluate_padded(x, y, rows);
+      const T total = apply_update(static_cast<double>(batch_size) / static_cast<double>(rows));
       constexpr auto n = static_cast<T>(Loss::template normalizer<Net, batch_size>);
       return (total * n - padded_loss) / (n * static_cast<T>(rows) / static_cast<T>(batch_size));
     }
   }
 
+ private:
+  /// Evaluates the first `rows` rows of (x, y) as a batch of B: the padded
+  /// rows get zero inputs and the targets that make their gradient zero.
+  /// Returns the padded rows' loss (not normalized). Two forward passes.
+  template <class X, class Y>
+  T evaluate_padded(const X& x, const Y& y, std::size_t rows) {
+    auto& xi = work_->inputs;
+    auto& yi = work_->padded_targets;
+    if (static_cast<const void*>(&x) != static_cast<const void*>(&xi)) std::copy_n(x.data(), rows * inputs, xi.data());
+    std::fill(xi.data() + rows * inputs, xi.data() + xi.size, T(0));
+    std::copy_n(y.data(), rows * outputs, yi.data());
+    std::fill(yi.data() + rows * outputs, yi.data() + yi.size, T(0));
+    evaluate(xi, yi, [](std::size_t) {});  // forward values; the padded targets follow from them
+    const auto& out = last_output();
+    T padded_loss = T(0);
+    for (std::size_t r = rows; r < batch_size; ++r) padded_loss += Loss::template self_target<Net>(&out(r, 0), &yi(r, 0));
+    evaluate(xi, yi, [](std::size_t) {});
+    return padded_loss;
+  }
+
+ public:
   /// One step on a batch with class indices as targets.
   template <class X, class L>
   T step(const X& x, std::span<const L, batch_size> labels) {
@@ -306,11 +326,75 @@ class trainer {
   [[nodiscard]] double learning_rate() const noexcept { return config_.learning_rate * rate_factor_; }
   void set_epoch(std::size_t epoch) { rate_factor_ = config_.rate_schedule.factor(epoch); }
   [[nodiscard]] std::size_t steps_done() const noexcept { return steps_; }
+  /// The parameters this trainer updates.
+  [[nodiscard]] params<Net, T>& parameters() noexcept { return params_; }
+  [[nodiscard]] const params<Net, T>& parameters() const noexcept { return params_; }
 
   /// Output of the network for the last batch of `step` (batch x outputs).
   [[nodiscard]] const target_matrix& last_output() const noexcept {
     if constexpr (parts == 1) return work_->eval[0].template get<Net::parameter_count + 1>();
     else return work_->output;
+  }
+
+ private:
+  template <std::size_t I>
+  using parameter_t = std::remove_cvref_t<decltype(std::declval<params<Net, T>&>().template get<I>())>;
+
+ public:
+  /// The contiguous gradient buffer of step_with_reduction, laid out at
+  /// compile time: parameter I's gradient (row-major, the parameter's shape)
+  /// from gradient_offsets[I], each on a matrix_alignment boundary (the gaps
+  /// are never written); gradient_floats values in all.
+  static constexpr std::array<std::size_t, Net::parameter_count + 1> gradient_offsets =
+      []<std::size_t... I>(std::index_sequence<I...>) {
+        constexpr std::size_t line = matrix_alignment / sizeof(T);
+        const std::array<std::size_t, sizeof...(I)> sizes{parameter_t<I>::size...};
+        std::array<std::size_t, sizeof...(I) + 1> offsets{};
+        for (std::size_t i = 0; i < sizes.size(); ++i) offsets[i + 1] = offsets[i] + (sizes[i] + line - 1) / line * line;
+        return offsets;
+      }(std::make_index_sequence<Net::parameter_count>{});
+  static constexpr std::size_t gradient_floats = gradient_offsets.back();
+
+  /// One step on the first `rows` rows of x and y (0 to B) whose gradient
+  /// passes through `reduce` between the backward pass and the update, as
+  /// tn::mpi::fit sums it over processes. Once the loss and the gradients are
+  /// checked (finite), the rows' gradient (their summed gradients over the
+  /// loss's normalizer of B rows; zero when rows is 0) is written to `buffer`
+  /// (at least gradient_floats values, matrix_alignment-aligned, laid out by
+  /// gradient_offsets); `reduce(share)` is called with the rows' loss share
+  /// (their summed losses over that normalizer), may rewrite the buffer, and
+  /// returns the learning rate's scale; the update then reads the gradient
+  /// from the buffer. Short batches pad as step(x, y, rows) does. Returns
+  /// the share. If `reduce` throws, nothing has changed.
+  template <class X, class Y, class Reduce>
+  T step_with_reduction(const X& x, const Y& y, std::size_t rows, std::span<T> buffer, Reduce&& reduce) {
+    if (rows > batch_size)
+      throw std::invalid_argument("typenet: trainer::step_with_reduction: rows is " + std::to_string(rows) +
+                                  ", the batch has " + std::to_string(batch_size));
+    if (buffer.size() < gradient_floats || reinterpret_cast<std::uintptr_t>(buffer.data()) % matrix_alignment != 0)
+      throw std::invalid_argument("typenet: trainer::step_with_reduction: the buffer must hold " +
+                                  std::to_string(gradient_floats) + " values aligned to " +
+                                  std::to_string(matrix_alignment) + " bytes");
+    if constexpr (!check_shapes<X, Y>()) {
+      return T(0);
+    } else {
+      detail::gradient_reduction<T, std::remove_reference_t<Reduce>> r{buffer, reduce, T(0)};
+      if (rows == 0) {
+        std::fill_n(buffer.data(), gradient_floats, T(0));
+        return reduced_update(steps_ + 1, T(0), r, false);
+      }
+      if (rows == batch_size) {
+        evaluate(x, y, [](std::size_t) {});
+        return apply_update(1.0, &r);
+      }
+      if constexpr (Loss::template supports_partial_batches<Net>) {
+        r.padded_share = evaluate_padded(x, y, rows) / static_cast<T>(Loss::template normalizer<Net, batch_size>);
+        return apply_update(1.0, &r);
+      } else {
+        throw std::invalid_argument("typenet: trainer::step_with_reduction: partial batches need a loss matched to "
+                                    "the output (cross_entropy, binary_cross_entropy after sigmoid, or mse)");
+      }
+    }
   }
 
   /// Epochs over a dataset (`size()`, `row_data(i)`, `label(i)`), shuffled
@@ -468,9 +552,9 @@ class trainer {
   /// The batch's gradient of parameter I from the parts', for the elements
   /// of slice `k` of `slices` (each thread takes one slice of every
   /// parameter): into the gradient sums, or, when Update (plain SGD),
-  /// straight into the parameter: p -= lr * (sum of the parts' shares).
+  /// straight into the parameter: p -= lr * (sum of the parts' shares + wd p).
   template <std::size_t I, bool Update>
-  void combine(std::size_t k, std::size_t slices, T lr) {
+  void combine(std::size_t k, std::size_t slices, T lr, T wd, T* into = nullptr) {
     using G = std::remove_cvref_t<decltype(work_->eval[0].template get<I + 1>())>;
     constexpr std::size_t n = [] {
       if constexpr (Matrix<G>) return G::size;
@@ -486,11 +570,12 @@ class trainer {
     }
     T* out;
     if constexpr (Update) out = params_.template get<I>().data();
-    else out = std::get<I>(work_->sums).data();
+    else if constexpr (folds_update) out = into;
+    else out = into ? into : std::get<I>(work_->sums).data();
     for (std::size_t i = begin; i < end; ++i) {
       T sum = part_weight * g[0][i];
       for (std::size_t p = 1; p < parts; ++p) sum += part_weight * g[p][i];
-      if constexpr (Update) out[i] -= lr * sum;
+      if constexpr (Update) out[i] -= lr * (sum + wd * out[i]);
       else out[i] = sum;
     }
   }
@@ -501,9 +586,20 @@ class trainer {
   }(std::make_index_sequence<Net::parameter_count>{});
 
   [[noreturn]] void stop_at(std::size_t parameter) const {
-    throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the gradient of " +
+    throw training_error("typenet: training stopped at step " + std::to_string(steps_ + 1) + ": the gradient of " +
                          std::string{parameter_names[parameter]} +
                          " is not finite (NaN or Inf); the weights are those before this step");
+  }
+
+  /// The configuration, refused (std::invalid_argument, naming the field)
+  /// when no step could succeed with it.
+  static const config& checked(const config& c) {
+    const double rate = static_cast<double>(c.learning_rate);
+    if (!std::isfinite(rate) || !(rate > 0))
+      throw std::invalid_argument("typenet: trainer: learning_rate is " + std::to_string(rate) +
+                                  "; it must be finite and positive");
+    if constexpr (requires { Optimizer::validate(c); }) Optimizer::validate(c);
+    return c;
   }
 
   /// 0 * x summed is NaN exactly when some x is NaN or infinite.
@@ -516,15 +612,22 @@ class trainer {
     }
   }
 
-  T apply_update() {
-    ++steps_;
+  /// The update of one step, its learning rate scaled by `rate_scale`
+  /// (B / rows for a short batch). Checks the loss and every gradient before
+  /// touching any weight: a step that fails there changes nothing (weights,
+  /// optimizer state, step count). The updated weights are checked too: an
+  /// update that overflows (finite gradients, a learning rate far too large)
+  /// stops training naming the parameter.
+  template <class Reduction = detail::no_reduction>
+  T apply_update(double rate_scale = 1.0, Reduction* reduction = nullptr) {
+    const std::size_t t = steps_ + 1;  // this step's number, counted once it succeeds
     T loss = work_->eval[0].template get<0>();
     if constexpr (parts > 1) {
       loss *= part_weight;
       for (std::size_t p = 1; p < parts; ++p) loss += part_weight * work_->eval[p].template get<0>();
     }
     if (!std::isfinite(loss))
-      throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the loss is " +
+      throw training_error("typenet: training stopped at step " + std::to_string(t) + ": the loss is " +
                            std::to_string(loss) + "; the weights are those before this step");
     // check every gradient before touching any weight
     if constexpr (parts > 1) {
@@ -535,23 +638,72 @@ class trainer {
         (void)((finite(gradient<I>()) || (stop_at(I), false)) && ...);
       }(std::make_index_sequence<n_params>{});
     }
-    const T lr = static_cast<T>(learning_rate() * rate_scale_);
+    if constexpr (!std::is_same_v<Reduction, detail::no_reduction>) return reduced_update(t, loss, *reduction, true);
+    const T lr = static_cast<T>(learning_rate() * rate_scale);
     if constexpr (parts > 1) {
       // the parts' gradients are combined on every thread, one slice each;
       // plain SGD is folded into that pass (p -= lr * combined gradient)
+      T weight_decay = T(0);
+      if constexpr (folds_update) weight_decay = static_cast<T>(config_.weight_decay);
       auto task = [&](std::size_t k) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-          (combine<I, folds_update>(k, team_->size(), lr), ...);
+          (combine<I, folds_update>(k, team_->size(), lr, weight_decay), ...);
         }(std::make_index_sequence<n_params>{});
       };
       team_->run(team_->size(), task);
     }
     if constexpr (!folds_update) {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(), gradient<I>(), steps_), ...);
+        (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(), gradient<I>(), t), ...);
       }(std::make_index_sequence<n_params>{});
     }
+    steps_ = t;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (void)((finite(params_.template get<I>()) || (diverged_at(I, lr), false)) && ...);
+    }(std::make_index_sequence<n_params>{});
     return loss;
+  }
+
+  /// step_with_reduction's update (step t, the batch's loss): the gradient
+  /// into the buffer (when `evaluated`), the reduction, the update from the
+  /// buffer. Returns the rows' loss share.
+  template <class Reduction>
+  T reduced_update(std::size_t t, T loss, Reduction& r, bool evaluated) {
+    T* g = r.buffer.data();
+    if (evaluated) {
+      if constexpr (parts > 1) {
+        auto task = [&](std::size_t k) {
+          [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (combine<I, false>(k, team_->size(), T(0), T(0), g + gradient_offsets[I]), ...);
+          }(std::make_index_sequence<n_params>{});
+        };
+        team_->run(team_->size(), task);
+      } else {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          ((void)std::copy_n(gradient<I>().data(), parameter_t<I>::size, g + gradient_offsets[I]), ...);
+        }(std::make_index_sequence<n_params>{});
+      }
+    }
+    const T share = loss - r.padded_share;
+    const T lr = static_cast<T>(learning_rate() * r.reduce(share));
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (Optimizer::update(config_, lr, std::get<I>(*states_), params_.template get<I>(),
+                         *std::launder(reinterpret_cast<const parameter_t<I>*>(g + gradient_offsets[I])), t),
+       ...);
+    }(std::make_index_sequence<n_params>{});
+    steps_ = t;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (void)((finite(params_.template get<I>()) || (diverged_at(I, lr), false)) && ...);
+    }(std::make_index_sequence<n_params>{});
+    return share;
+  }
+
+  [[noreturn]] void diverged_at(std::size_t parameter, T lr) const {
+    throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the update made " +
+                         std::string{parameter_names[parameter]} + " not finite (learning rate " +
+                         std::to_string(static_cast<double>(lr)) +
+                         "); the gradients were finite, so the rate is too large for them; the weights are those "
+                         "after this step");
   }
 
   /// Parameter I's gradient as a matrix of the parameter's shape (a 1 x 1
@@ -580,7 +732,6 @@ class trainer {
   std::unique_ptr<detail::worker_team> team_;
   std::size_t steps_ = 0;
   double rate_factor_ = 1.0;
-  double rate_scale_ = 1.0;
 };
 
 }  // namespace typenet
