@@ -1,0 +1,89 @@
+// mpi.faults.<case>: an error on one rank inside tn::mpi::fit stops every
+// rank with that rank's message and a non-zero exit, never a hang.
+//
+//   faults nan DIR        rank 1's rows are NaN: its finiteness check fails at step 1
+//   faults on_epoch DIR   rank 1's on_epoch throws after epoch 2; main catches and returns 1
+//   faults uncaught DIR   the same, main does not catch (std::terminate on every rank)
+//   faults corrupt DIR    rank 1's data file is corrupt; its main catches and returns
+//                         before fit, while the other ranks enter fit
+//
+// Each rank that catches prints "rank R: caught: <message>" (checked by
+// expect_failure.sh, see tests/mpi/CMakeLists.txt).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <typenet/mpi.hpp>
+#include <typenet/typenet.hpp>
+
+namespace tn = typenet;
+
+namespace {
+
+using net = tn::network<tn::input<6>, tn::dense<8>, tn::tanh, tn::dense<3>, tn::softmax>;
+using dataset = tn::data::dataset<float, 6, 3>;
+
+dataset make_data(std::size_t n) {
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> x(n * 6);
+  std::vector<tn::data::label_type> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < 6; ++j) x[i * 6 + j] = u(rng);
+    y[i] = static_cast<tn::data::label_type>(i % 3);
+  }
+  return dataset(6, 3, std::move(x), std::move(y), "synthetic");
+}
+
+dataset load(const std::string& mode, const std::filesystem::path& dir, int rank) {
+  if (mode == "corrupt" && rank == 1) {
+    const auto path = dir / ("corrupt-images-rank" + std::to_string(rank));
+    std::ofstream(path, std::ios::binary) << "not an IDX file";
+    return tn::data::load_idx<6, 3>(path, path);
+  }
+  dataset d = make_data(200);
+  if (mode == "nan" && rank == 1) {
+    std::vector<float> x(d.all_features().begin(), d.all_features().end());
+    x.assign(x.size(), std::numeric_limits<float>::quiet_NaN());
+    std::vector<tn::data::label_type> y(d.all_labels().begin(), d.all_labels().end());
+    d = dataset(6, 3, std::move(x), std::move(y), "synthetic with NaN");
+  }
+  return d;
+}
+
+int train(tn::mpi::environment& mpi, const std::string& mode, const std::filesystem::path& dir) {
+  const int rank = mpi.rank();
+  const dataset data = load(mode, dir, rank);
+  auto p = tn::init<net>(tn::glorot_uniform{}, 1);
+  tn::trainer<net, tn::cross_entropy, tn::sgd, tn::batch<8>> t{p, {.learning_rate = 0.1f}};
+  tn::mpi::fit(t, mpi.world(), data,
+               {.epochs = 4, .progress = false, .on_epoch = [&](const tn::epoch_record& e) {
+                  if ((mode == "on_epoch" || mode == "uncaught") && rank == 1 && e.epoch == 2)
+                    throw std::runtime_error("on_epoch failed on purpose after epoch 2");
+                }});
+  std::printf("rank %d: trained without error\n", rank);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tn::mpi::environment mpi(argc, argv);
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: faults nan|on_epoch|uncaught|corrupt DIR\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  if (mode == "uncaught") return train(mpi, mode, argv[2]);
+  try {
+    return train(mpi, mode, argv[2]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rank %d: caught: %s\n", mpi.rank(), e.what());
+    return 1;
+  }
+}
