@@ -1,7 +1,8 @@
 #pragma once
 /// A small, strict JSON parser (RFC 8259) for file headers such as
 /// safetensors'. Numbers are kept as their text; `as_size` reads a
-/// non-negative integer exactly. Errors are `json_error` with the byte offset;
+/// non-negative integer exactly. Parsing takes time linear in the input
+/// (duplicate keys are found with a hash set). Errors are `json_error` with the byte offset;
 /// callers turn them into io_error naming their file.
 #include <charconv>
 #include <cstddef>
@@ -9,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <functional>
+#include <unordered_set>
 #include <vector>
 
 namespace typenet::detail::json {
@@ -87,6 +90,10 @@ class parser {
     if (c == '{') {
       v.type = value::kind::object;
       ++i_;
+      // Duplicate keys in linear time: a hash set of indices into v.keys (which may move as it grows).
+      const auto hash = [&v](std::size_t k) { return std::hash<std::string>{}(v.keys[k]); };
+      const auto equal = [&v](std::size_t a, std::size_t b) { return v.keys[a] == v.keys[b]; };
+      std::unordered_set<std::size_t, decltype(hash), decltype(equal)> seen(8, hash, equal);
       skip_ws();
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
@@ -96,14 +103,12 @@ class parser {
         skip_ws();
         if (i_ == s_.size() || s_[i_] != '"') fail("expected a string key");
         const std::size_t key_at = i_;
-        std::string key = parse_string();
-        for (const auto& k : v.keys)
-          if (k == key) {
-            i_ = key_at;
-            fail("duplicate key \"" + key + "\"");
-          }
+        v.keys.push_back(parse_string());
+        if (!seen.insert(v.keys.size() - 1).second) {
+          i_ = key_at;
+          fail("duplicate key \"" + v.keys.back() + "\"");
+        }
         expect(':');
-        v.keys.push_back(std::move(key));
         v.items.push_back(parse_value(depth + 1));
         skip_ws();
         if (i_ < s_.size() && s_[i_] == ',') {
