@@ -90,10 +90,23 @@ class parser {
     if (c == '{') {
       v.type = value::kind::object;
       ++i_;
-      // Duplicate keys in linear time: a hash set of indices into v.keys (which may move as it grows).
+      // Duplicate keys in linear time: the first few are compared directly, beyond that a hash
+      // set of indices into v.keys (which may move as it grows) takes over.
+      constexpr std::size_t scan_limit = 16;
       const auto hash = [&v](std::size_t k) { return std::hash<std::string>{}(v.keys[k]); };
       const auto equal = [&v](std::size_t a, std::size_t b) { return v.keys[a] == v.keys[b]; };
-      std::unordered_set<std::size_t, decltype(hash), decltype(equal)> seen(8, hash, equal);
+      std::unordered_set<std::size_t, decltype(hash), decltype(equal)> seen(0, hash, equal);
+      const auto is_new = [&] {
+        const std::size_t k = v.keys.size() - 1;
+        if (k < scan_limit) {
+          for (std::size_t j = 0; j < k; ++j)
+            if (v.keys[j] == v.keys[k]) return false;
+          return true;
+        }
+        if (seen.empty())
+          for (std::size_t j = 0; j < k; ++j) seen.insert(j);
+        return seen.insert(k).second;
+      };
       skip_ws();
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
@@ -104,7 +117,7 @@ class parser {
         if (i_ == s_.size() || s_[i_] != '"') fail("expected a string key");
         const std::size_t key_at = i_;
         v.keys.push_back(parse_string());
-        if (!seen.insert(v.keys.size() - 1).second) {
+        if (!is_new()) {
           i_ = key_at;
           fail("duplicate key \"" + v.keys.back() + "\"");
         }

@@ -8,8 +8,9 @@
 /// Saving writes '<f4' for float and '<f8' for double, C order, atomically
 /// (temporary file, fsync, rename). Loading accepts '<f4' and '<f8' in C or
 /// Fortran order (converted to the destination's type and to row-major),
-/// checks the header, the shape and the data length, and writes nothing
-/// unless all of it is valid.
+/// checks the header, the shape, the data length and (unless
+/// load_options::allow_non_finite) that every value is finite, and writes
+/// nothing unless all of it is valid.
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -184,8 +185,10 @@ inline bool shape_elements(const std::vector<std::size_t>& shape, std::size_t it
   return detail::parse_npy(bytes, path);
 }
 
-/// Fills `to` from the .npy file; its shape must equal `to.shape`.
-inline void load_npy(const std::filesystem::path& path, const tensor_ref& to) {
+/// Fills `to` from the .npy file; its shape must equal `to.shape`. An array
+/// holding NaN or infinity is refused (naming the first bad element, in
+/// row-major order) unless `options.allow_non_finite`.
+inline void load_npy(const std::filesystem::path& path, const tensor_ref& to, load_options options = {}) {
   const auto fail = [&](const std::string& problem) { typenet::detail::throw_io_error("load", path, problem); };
   if ((to.f32 == nullptr) == (to.f64 == nullptr))
     fail("tensor_ref " + to.name + " must point to exactly one of float and double storage");
@@ -232,6 +235,10 @@ inline void load_npy(const std::filesystem::path& path, const tensor_ref& to) {
       }
     }
     values.swap(c_order);
+  }
+  if (!options.allow_non_finite) {
+    const std::string bad = detail::first_non_finite<double>(values);
+    if (!bad.empty()) fail("the array for " + to.name + " holds " + bad + " (load_options::allow_non_finite accepts it)");
   }
   if (to.f32) {
     for (std::size_t i = 0; i < n; ++i)

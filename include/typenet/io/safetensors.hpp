@@ -13,7 +13,8 @@
 /// file in the same directory, flushed and fsync'ed, then renamed over the
 /// target; on failure the temporary file is removed and an existing target
 /// is untouched. Loading validates the whole file (header, offsets, every
-/// requested name, dtype and shape, float range) before it writes anything,
+/// requested name, dtype and shape, float range, no NaN or infinity unless
+/// load_options::allow_non_finite) before it writes anything,
 /// so the destination is untouched on any error. F32 and F64 are accepted
 /// and converted to the destination's type. POSIX only (open, fsync, rename).
 #include <algorithm>
@@ -71,18 +72,42 @@ inline std::size_t dtype_size(std::string_view dtype) {
   return 0;
 }
 
+/// The largest JSON header accepted, as in the reference implementation: 100 MB.
+inline constexpr std::uint64_t max_header_bytes = 100'000'000;
+
+/// The header length of a file of `file_size` bytes starting with `head`,
+/// checked against the file's size and max_header_bytes.
+inline std::uint64_t header_length(std::span<const std::uint8_t> head, std::uint64_t file_size,
+                                   const std::filesystem::path& path) {
+  using typenet::detail::throw_io_error;
+  const auto fail = [&](const std::string& problem) { throw_io_error("load", path, problem); };
+  if (file_size < 8 || head.size() < 8)
+    fail("truncated: " + std::to_string(file_size) + " bytes, too short for the 8-byte header length");
+  std::uint64_t n = 0;
+  for (int k = 7; k >= 0; --k) n = (n << 8) | head[static_cast<std::size_t>(k)];
+  if (n > file_size - 8)
+    fail("header length " + std::to_string(n) + " is larger than the rest of the file (" +
+         std::to_string(file_size - 8) + " bytes): truncated or not a safetensors file");
+  if (n > max_header_bytes)
+    fail("header length " + std::to_string(n) + " is larger than the " + std::to_string(max_header_bytes) +
+         " bytes safetensors allows");
+  if (n < 2) fail("header length " + std::to_string(n) + " is too small for a JSON object");
+  return n;
+}
+
+/// The bytes of the safetensors file `path`; its header length is checked
+/// (see header_length) before the rest is read.
+inline std::vector<std::uint8_t> read_safetensors_bytes(const std::filesystem::path& path) {
+  const auto head = typenet::detail::read_file_head(path, "load", 8);
+  (void)header_length(head.bytes, head.size, path);
+  return typenet::detail::read_file_bytes(path, "load");
+}
+
 /// Parses and validates the header of the safetensors file `bytes` read from `path`.
 inline safetensors_header parse_safetensors(std::span<const std::uint8_t> bytes, const std::filesystem::path& path) {
   using typenet::detail::throw_io_error;
   const auto fail = [&](const std::string& problem) { throw_io_error("load", path, problem); };
-  if (bytes.size() < 8)
-    fail("truncated: " + std::to_string(bytes.size()) + " bytes, too short for the 8-byte header length");
-  std::uint64_t n = 0;
-  for (int k = 7; k >= 0; --k) n = (n << 8) | bytes[static_cast<std::size_t>(k)];
-  if (n > bytes.size() - 8)
-    fail("header length " + std::to_string(n) + " is larger than the rest of the file (" +
-         std::to_string(bytes.size() - 8) + " bytes): truncated or not a safetensors file");
-  if (n < 2) fail("header length " + std::to_string(n) + " is too small for a JSON object");
+  const std::uint64_t n = header_length(bytes, bytes.size(), path);
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + 8, static_cast<std::size_t>(n));
   if (text[0] != '{') fail("the header does not start with '{': not a safetensors file");
   typenet::detail::json::value root;
@@ -167,20 +192,27 @@ inline safetensors_header parse_safetensors(std::span<const std::uint8_t> bytes,
 
 /// The validated header of a safetensors file: names, dtypes, shapes, offsets, metadata.
 [[nodiscard]] inline safetensors_header inspect_safetensors(const std::filesystem::path& path) {
-  const auto bytes = typenet::detail::read_file_bytes(path, "load");
+  const auto bytes = detail::read_safetensors_bytes(path);
   return detail::parse_safetensors(bytes, path);
 }
 
 /// Fills every tensor of `tensors` from the file: each name must be present
 /// with exactly the given shape and dtype F32 or F64 (converted). Other
-/// tensors in the file are ignored. Nothing is written unless everything is
+/// tensors in the file are ignored. A tensor holding NaN or infinity is
+/// refused (naming it and the first bad element) unless
+/// `options.allow_non_finite`. Nothing is written unless everything is
 /// valid; throws io_error naming the file and every problem found.
-inline void load_safetensors(const std::filesystem::path& path, const std::vector<tensor_ref>& tensors) {
-  using typenet::detail::throw_io_error;
-  const auto bytes = typenet::detail::read_file_bytes(path, "load");
-  const safetensors_header h = detail::parse_safetensors(bytes, path);
+inline void load_safetensors(const std::filesystem::path& path, const std::vector<tensor_ref>& tensors,
+                             load_options options = {});
 
-  std::string problems;
+namespace detail {
+
+/// load_safetensors on the file's `bytes` and parsed header `h`; `problems`
+/// found by the caller (e.g. tn::load's structure check) are reported first.
+inline void load_tensors(std::span<const std::uint8_t> bytes, const safetensors_header& h,
+                         const std::filesystem::path& path, const std::vector<tensor_ref>& tensors,
+                         load_options options, std::string problems = {}) {
+  using typenet::detail::throw_io_error;
   const auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
   struct staged {
     const tensor_ref* to;
@@ -241,6 +273,10 @@ inline void load_safetensors(const std::filesystem::path& path, const std::vecto
       }
     };
     if (want.f32) read(s.f32); else read(s.f64);
+    if (!options.allow_non_finite) {
+      const std::string bad = want.f32 ? detail::first_non_finite<float>(s.f32) : detail::first_non_finite<double>(s.f64);
+      if (!bad.empty()) problem("tensor " + want.name + " holds " + bad + " (load_options::allow_non_finite accepts it)");
+    }
     stage.push_back(std::move(s));
   }
   if (!problems.empty()) throw_io_error("load", path, problems);
@@ -248,6 +284,14 @@ inline void load_safetensors(const std::filesystem::path& path, const std::vecto
     if (s.to->f32) std::copy(s.f32.begin(), s.f32.end(), s.to->f32);
     else std::copy(s.f64.begin(), s.f64.end(), s.to->f64);
   }
+}
+
+}  // namespace detail
+
+inline void load_safetensors(const std::filesystem::path& path, const std::vector<tensor_ref>& tensors,
+                             load_options options) {
+  const auto bytes = detail::read_safetensors_bytes(path);
+  detail::load_tensors(bytes, detail::parse_safetensors(bytes, path), path, tensors, options);
 }
 
 /// Writes `tensors` (F32 for float, F64 for double) and the string

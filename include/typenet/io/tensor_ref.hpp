@@ -3,6 +3,7 @@
 /// storage, the currency of the weight-file readers and writers
 /// (safetensors.hpp, npy.hpp), and `ref` / `ref_1d` to make one from a
 /// `tn::matrix` or a span.
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -80,6 +81,13 @@ template <class T>
   return t;
 }
 
+/// Options of the weight-file loaders (load_safetensors, load_npy, tn::load).
+struct load_options {
+  /// Accept NaN and infinite values. Off: a tensor holding one is refused,
+  /// naming the tensor and the first bad element, and nothing is loaded.
+  bool allow_non_finite = false;
+};
+
 namespace detail {
 
 /// "16x784", "3" (1-D), "[] (a scalar)".
@@ -88,6 +96,16 @@ inline std::string shape_string(const std::vector<std::size_t>& shape) {
   std::string s;
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + std::to_string(shape[i]);
   return s;
+}
+
+/// The first non-finite value of `values` as "NaN at element 3", or "" if all are finite.
+template <class T>
+std::string first_non_finite(std::span<const T> values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      return std::string(std::isnan(values[i]) ? "NaN" : values[i] > 0 ? "inf" : "-inf") + " at element " +
+             std::to_string(i);
+  return {};
 }
 
 }  // namespace detail
