@@ -37,7 +37,7 @@
 #include <typenet/data/idx.hpp>
 #include <typenet/io/error.hpp>
 #include <typenet/nn/network.hpp>
-#include <typenet/nn/predict.hpp>
+#include <typenet/nn/metrics.hpp>
 #include <typenet/nn/progress.hpp>
 #include <typenet/nn/trainer.hpp>
 

@@ -264,7 +264,8 @@ BOOST_AUTO_TEST_CASE(history_csv) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
-  BOOST_TEST(text.str() == "epoch,loss,accuracy,seconds,learning_rate\n1,0.5,0.75,0.1,0.1\n2,0.25,0.875,0.1,0.05\n");
+  BOOST_TEST(text.str() == "epoch,loss,accuracy,seconds,learning_rate,validation_loss,validation_accuracy,validation_mae,validation_r2\n"
+                            "1,0.5,0.75,0.1,0.1,nan,nan,nan,nan\n2,0.25,0.875,0.1,0.05,nan,nan,nan,nan\n");
   std::remove(path.c_str());
   BOOST_CHECK_THROW(h.write_csv("/nonexistent-dir/x.csv"), std::runtime_error);
 }

@@ -12,6 +12,7 @@
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/tensor/matrix.hpp>
@@ -81,7 +82,11 @@ struct sgd {
     float weight_decay = 0.0f;
   };
   template <class M>
-  struct state {};
+  struct state {
+    template <class F>
+    void for_each_tensor(F&&) {}
+  };
+  static constexpr std::string_view name = "sgd";
   static void validate(const config& c) {
     detail::check_range("sgd", "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
   }
@@ -112,7 +117,11 @@ struct momentum {
   template <class M>
   struct state {
     M velocity{};
+    /// f(name, tensor) for each tensor of the state (checkpoints)
+    template <class F>
+    void for_each_tensor(F&& f) { f("velocity", velocity); }
   };
+  static constexpr std::string_view name = "momentum";
   static void validate(const config& c) {
     detail::check_range("momentum", "momentum", c.momentum, 0.0, detail::unbounded, false);
     detail::check_range("momentum", "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
@@ -148,6 +157,7 @@ struct nesterov {
   using config = momentum::config;
   template <class M>
   using state = momentum::state<M>;
+  static constexpr std::string_view name = "nesterov";
   static void validate(const config& c) { momentum::validate(c); }
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t) noexcept {
@@ -183,13 +193,19 @@ struct basic_adam {
   struct state {
     M m{};
     M v{};
+    template <class F>
+    void for_each_tensor(F&& f) {
+      f("m", m);
+      f("v", v);
+    }
   };
+  static constexpr std::string_view name = Decoupled ? "adamw" : "adam";
   static void validate(const config& c) {
-    const char* name = Decoupled ? "adamw" : "adam";
-    detail::check_range(name, "beta1", c.beta1, 0.0, 1.0, false);
-    detail::check_range(name, "beta2", c.beta2, 0.0, 1.0, false);
-    detail::check_range(name, "epsilon", c.epsilon, 0.0, detail::unbounded, true);
-    detail::check_range(name, "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
+    const char* who = Decoupled ? "adamw" : "adam";
+    detail::check_range(who, "beta1", c.beta1, 0.0, 1.0, false);
+    detail::check_range(who, "beta2", c.beta2, 0.0, 1.0, false);
+    detail::check_range(who, "epsilon", c.epsilon, 0.0, detail::unbounded, true);
+    detail::check_range(who, "weight_decay", c.weight_decay, 0.0, detail::unbounded, false);
   }
   template <class M>
   static void update(const config& c, typename M::value_type lr, state<M>& s, M& p, const M& g, std::size_t t) noexcept {

@@ -1,7 +1,7 @@
 #pragma once
 /// Inference on any number of rows: `tn::predict<net>(p, x)` for a static
 /// matrix, `tn::predictor<net>` for repeated use (its storage is allocated
-/// once), `tn::accuracy<net>(p, dataset)`. Rows go through a fixed-batch
+/// once); `tn::accuracy` and `tn::evaluate` are in nn/metrics.hpp. Rows go through a fixed-batch
 /// forward expression in chunks; the last chunk is padded (rows do not
 /// interact in a forward pass), or, when only a few rows are left, they go
 /// one at a time through a one-row forward pass (a single sample costs a
@@ -65,26 +65,6 @@ matrix<T, R, Net::output_size> predict(const params<Net, T>& p, const matrix<T, 
   matrix<T, R, Net::output_size> y;
   predictor<Net, T>{}.run(p, x.data(), R, y.data());
   return y;
-}
-
-/// The fraction of rows of a dataset (`size()`, `row_data(i)`, `label(i)`,
-/// rows contiguous) whose largest output is the label.
-template <class Net, class T, class Dataset>
-double accuracy(const params<Net, T>& p, const Dataset& data) {
-  predictor<Net, T> run;
-  constexpr std::size_t block = 1024;
-  std::vector<T> out(block * Net::output_size);
-  std::size_t correct = 0;
-  for (std::size_t start = 0; start < data.size(); start += block) {
-    const std::size_t rows = std::min(block, data.size() - start);
-    run.run(p, data.row_data(start), rows, out.data());
-    for (std::size_t r = 0; r < rows; ++r) {
-      const T* o = out.data() + r * Net::output_size;
-      const auto k = static_cast<std::size_t>(std::max_element(o, o + Net::output_size) - o);
-      correct += k == static_cast<std::size_t>(data.label(start + r)) ? 1 : 0;
-    }
-  }
-  return data.size() == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(data.size());
 }
 
 }  // namespace typenet

@@ -11,7 +11,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <charconv>
+#include <filesystem>
 #include <functional>
+#include <limits>
+#include <map>
+#include <system_error>
 #include <memory>
 #include <new>
 #include <numeric>
@@ -27,10 +32,15 @@
 #include <typenet/diff/grad.hpp>
 #include <typenet/expr/eval.hpp>
 #include <typenet/kernels/elementwise.hpp>
+#include <typenet/data/dataset_ref.hpp>
+#include <typenet/nn/history.hpp>
 #include <typenet/nn/loss.hpp>
+#include <typenet/nn/metrics.hpp>
 #include <typenet/nn/optimizer.hpp>
 #include <typenet/nn/params.hpp>
 #include <typenet/nn/progress.hpp>
+#include <typenet/nn/serialize.hpp>
+#include <typenet/nn/targets.hpp>
 #include <typenet/plan/parallel.hpp>
 #include <typenet/plan/thread_policy.hpp>
 
@@ -50,36 +60,34 @@ class training_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct epoch_record {
-  std::size_t epoch = 0;
-  double loss = 0;           // mean training loss over the epoch's steps
-  double accuracy = 0;       // training accuracy over the epoch (before each step's update)
-  double seconds = 0;
-  double learning_rate = 0;
+/// Early stopping on the validation loss: training stops once it has not
+/// improved by more than `min_delta` for `patience` epochs in a row; with
+/// `restore_best`, the weights of the epoch with the lowest validation loss
+/// are put back when fit returns. Off unless `patience` is set (0 is refused).
+struct early_stopping_options {
+  static constexpr std::size_t off = static_cast<std::size_t>(-1);
+  std::size_t patience = off;
+  double min_delta = 0.0;
+  bool restore_best = false;
+  [[nodiscard]] constexpr bool enabled() const noexcept { return patience != off; }
 };
 
 struct fit_options {
+  /// The total number of epochs: a trainer that has run (or was restored
+  /// after) k epochs runs epochs k + 1 .. `epochs`.
   std::size_t epochs = 1;
+  /// Epoch e's order is a shuffle drawn from (shuffle_seed, e) alone, so a
+  /// run resumed at any epoch walks the same orders.
   std::uint64_t shuffle_seed = 1;
   bool shuffle = true;
   /// A progress bar on a terminal, one line per epoch otherwise; none if false.
   bool progress = true;
   /// Called after each epoch (e.g. to evaluate on a test set); may be empty.
   std::function<void(const epoch_record&)> on_epoch{};
-};
-
-
-struct history {
-  std::vector<epoch_record> epochs;
-  /// epoch,loss,accuracy,seconds,learning_rate
-  void write_csv(const std::string& path) const {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error("typenet: history::write_csv: cannot write " + path);
-    out << "epoch,loss,accuracy,seconds,learning_rate\n";
-    for (const auto& e : epochs)
-      out << e.epoch << ',' << e.loss << ',' << e.accuracy << ',' << e.seconds << ',' << e.learning_rate << '\n';
-    if (!out) throw std::runtime_error("typenet: history::write_csv: writing " + path + " failed");
-  }
+  /// Evaluated after every epoch (`tn::evaluate<Loss>`, the inference path):
+  /// `epoch_record::validation_loss` and its metric. Must outlive fit.
+  data::dataset_ref validation{};
+  early_stopping_options early_stopping{};
 };
 
 namespace detail {
@@ -94,6 +102,19 @@ template <class Net, std::size_t... I>
 constexpr auto all_gradients(auto loss, std::index_sequence<I...>) {
   if constexpr (sizeof...(I) == 1) return std::tuple{typenet::grad(loss, at_t<I, typename Net::parameters>{}...)};
   else return typenet::grad(loss, at_t<I, typename Net::parameters>{}...);
+}
+
+/// Epoch e's order of n rows: 0..n-1, shuffled by a generator seeded from
+/// (seed, e) alone when `shuffle` (see fit_options::shuffle_seed).
+inline void epoch_order(std::vector<std::uint32_t>& order, std::size_t n, std::uint64_t seed, std::size_t epoch,
+                        bool shuffle) {
+  order.resize(n);
+  std::iota(order.begin(), order.end(), 0u);
+  if (!shuffle) return;
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(static_cast<std::uint64_t>(epoch) >> 32)};
+  std::mt19937_64 rng(seq);
+  std::shuffle(order.begin(), order.end(), rng);
 }
 
 /// Rows [p * M::rows, (p + 1) * M::rows) of x as an M: read in place when
@@ -397,69 +418,80 @@ class trainer {
     }
   }
 
-  /// Epochs over a dataset (`size()`, `row_data(i)`, `label(i)`), shuffled
-  /// each epoch from `shuffle_seed`. The last partial batch of an epoch is a
-  /// short step (see step(x, y, rows)) where the loss allows it, and is
-  /// otherwise filled up with the epoch's first rows.
+  /// Epochs over a dataset: class labels (`label(i)`: one-hot targets, or
+  /// for one output and two classes the label itself), or real-valued
+  /// targets (`target_data(i)`); see nn/targets.hpp. A class dataset, a
+  /// real_dataset, or a subset view of either. Each epoch walks its own
+  /// shuffled order (fit_options::shuffle_seed). The last partial batch of an
+  /// epoch is a short step (see step(x, y, rows)) where the loss allows it,
+  /// and is otherwise filled up with the epoch's first rows. `epochs` is the
+  /// total: epochs already run by this trainer (or restored from a
+  /// checkpoint) are not run again.
   template <class Dataset>
   history fit(const Dataset& data, const fit_options& options = {}) {
-    const std::size_t n = data.size();
-    if (n == 0) throw std::invalid_argument("typenet: trainer::fit: the dataset is empty");
-    std::vector<std::uint32_t> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    std::mt19937_64 rng(options.shuffle_seed);
-    const std::size_t steps_per_epoch = (n + batch_size - 1) / batch_size;
-    history h;
-    for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
-      set_epoch(epoch);
-      if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
-      progress_bar bar(options.progress, epoch + 1, options.epochs, steps_per_epoch);
-      const auto start = std::chrono::steady_clock::now();
-      double loss_sum = 0;
-      std::size_t correct = 0;
-      std::size_t seen = 0;
-      for (std::size_t s = 0; s < steps_per_epoch; ++s) {
-        std::array<std::int32_t, batch_size> labels{};
-        const std::uint32_t* batch_rows = order.data() + s * batch_size;
-        const std::size_t rows_here = std::min(batch_size, n - s * batch_size);
-        for (std::size_t r = 0; r < batch_size; ++r)
-          labels[r] = static_cast<std::int32_t>(data.label(order[(s * batch_size + r) % n]));
-        // each part gathers its own rows, on its own thread; then, as the
-        // rows of a shuffled order are scattered over the dataset, it asks
-        // for its rows of the next batch, which arrive while this step
-        // computes (W4: ~10% off an epoch)
-        auto gather = [&](std::size_t p) {
-          for (std::size_t r = p * part_rows; r < (p + 1) * part_rows; ++r)
-            std::copy_n(data.row_data(r < rows_here ? batch_rows[r] : order[r - rows_here]), inputs, &work_->inputs(r, 0));
-          const std::size_t next = (s + 1) * batch_size + p * part_rows;
-          for (std::size_t r = next; r < std::min(n, next + part_rows); ++r) detail::prefetch_row(data.row_data(order[r]), inputs);
-        };
-        T loss;
-        if (rows_here < batch_size) {
-          for (std::size_t p = 0; p < parts; ++p) gather(p);
-          one_hot(labels.data());
-          if constexpr (Loss::template supports_partial_batches<Net>) loss = step(work_->inputs, work_->targets, rows_here);
-          else loss = step(work_->inputs, work_->targets);
-        } else {
-          one_hot(labels.data());
-          evaluate(work_->inputs, work_->targets, gather);
-          loss = apply_update();
-        }
-        loss_sum += static_cast<double>(loss);
-        const auto& out = last_output();
-        const std::size_t rows = std::min(batch_size, n - s * batch_size);
-        for (std::size_t r = 0; r < rows; ++r) correct += detail::argmax(&out(r, 0), outputs) == static_cast<std::size_t>(labels[r]) ? 1 : 0;
-        seen += rows;
-        bar.update(s + 1, loss_sum / static_cast<double>(s + 1), static_cast<double>(correct) / static_cast<double>(seen));
-      }
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      epoch_record rec{epoch + 1, loss_sum / static_cast<double>(steps_per_epoch),
-                       static_cast<double>(correct) / static_cast<double>(seen), seconds, learning_rate()};
-      bar.finish(rec.loss, rec.accuracy, seconds);
-      h.epochs.push_back(rec);
-      if (options.on_epoch) options.on_epoch(rec);
+    if constexpr (!detail::dataset_fits<inputs, outputs, Dataset>()) {
+      return {};
+    } else {
+      static_assert(std::is_same_v<typename Dataset::value_type, T>,
+                    "typenet: trainer::fit: the dataset's element type differs from the trainer's");
+      const std::size_t n = data.size();
+      if (n == 0) throw std::invalid_argument("typenet: trainer::fit: the dataset is empty");
+      const detail::target_kind kind = detail::target_kind_of<inputs, outputs>(data, "trainer::fit");
+      check_fit_options(options);
+      history h;
+      fit_epochs(data, kind, options, h);
+      return h;
     }
-    return h;
+  }
+
+  /// The epochs this trainer has run (or was restored after).
+  [[nodiscard]] std::size_t epochs_done() const noexcept { return epochs_done_; }
+
+  /// Writes weights, every optimizer state tensor, the step and epoch counts
+  /// and what the next epochs need (the shuffle seed, early stopping's best
+  /// validation loss and patience count) to a safetensors file, atomically.
+  /// The model's weights have their usual names (the file loads with
+  /// tn::load and in PyTorch); optimizer state is `optimizer.<param>.<field>`.
+  void save_checkpoint(const std::filesystem::path& path) const {
+    auto refs = checkpoint_refs(const_cast<trainer&>(*this));
+    io::save_safetensors(path, refs, checkpoint_metadata());
+  }
+
+  /// Restores a checkpoint of this trainer's type: refused (io_error naming
+  /// what differs: network, optimizer, element type, a tensor's name or
+  /// shape) with the model, the optimizer state and the counters untouched.
+  void load_checkpoint(const std::filesystem::path& path) {
+    const auto header = io::inspect_safetensors(path);
+    const auto want = checkpoint_metadata();
+    auto field = [&](const std::string& key) -> std::string {
+      const auto it = header.metadata.find(key);
+      return it == header.metadata.end() ? std::string{} : it->second;
+    };
+    if (field("typenet.checkpoint").empty())
+      throw io_error("typenet: load_checkpoint: " + path.string() + " is not a typenet checkpoint (no typenet.checkpoint metadata)");
+    for (const char* key : {"typenet.network", "typenet.loss", "typenet.optimizer", "typenet.dtype", "typenet.batch"})
+      if (field(key) != want.at(key))
+        throw io_error("typenet: load_checkpoint: " + path.string() + ": " + key + " is '" + field(key) +
+                       "', this trainer's is '" + want.at(key) + "'");
+    auto number = [&](const std::string& key) -> std::uint64_t {
+      const std::string v = field(key);
+      std::uint64_t out = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+      if (v.empty() || ec != std::errc{} || end != v.data() + v.size())
+        throw io_error("typenet: load_checkpoint: " + path.string() + ": " + key + " is '" + v + "', not a count");
+      return out;
+    };
+    const std::size_t steps = number("typenet.steps");
+    const std::size_t epochs = number("typenet.epochs");
+    const std::size_t bad_epochs = number("typenet.bad_epochs");
+    double best = std::numeric_limits<double>::infinity();
+    if (const std::string b = field("typenet.best_validation_loss"); !b.empty() && b != "inf") best = std::stod(b);
+    // the tensors are checked in full before any is written (io::load_safetensors)
+    io::load_safetensors(path, checkpoint_refs(*this));
+    steps_ = steps;
+    epochs_done_ = epochs;
+    best_validation_loss_ = best;
+    bad_epochs_ = bad_epochs;
   }
 
  private:
@@ -578,6 +610,140 @@ class trainer {
       if constexpr (Update) out[i] -= lr * (sum + wd * out[i]);
       else out[i] = sum;
     }
+  }
+
+  void check_fit_options(const fit_options& o) const {
+    auto fail = [](const std::string& what) { throw std::invalid_argument("typenet: trainer::fit: " + what); };
+    const auto& es = o.early_stopping;
+    if (es.enabled() && es.patience == 0) fail("early_stopping.patience is 0; it must be at least 1 epoch");
+    if (!std::isfinite(es.min_delta) || es.min_delta < 0)
+      fail("early_stopping.min_delta is " + std::to_string(es.min_delta) + "; it must be finite and >= 0");
+    if ((es.enabled() || es.restore_best) && !o.validation)
+      fail("early stopping needs a validation set (fit_options::validation)");
+    if (o.validation) {
+      if (o.validation.empty()) fail("the validation set " + o.validation.source() + " is empty");
+      if (o.validation.value_size() != sizeof(T))
+        fail("the validation set " + o.validation.source() + " holds values of " +
+             std::to_string(o.validation.value_size()) + " bytes, the trainer " + std::to_string(sizeof(T)));
+      (void)detail::target_kind_of<inputs, outputs>(data::typed_ref<T>{&o.validation}, "trainer::fit: validation");
+    }
+  }
+
+  template <class Dataset>
+  void fit_epochs(const Dataset& data, detail::target_kind kind, const fit_options& options, history& h) {
+    const std::size_t n = data.size();
+    const bool real = kind == detail::target_kind::real;
+    const std::size_t steps_per_epoch = (n + batch_size - 1) / batch_size;
+    std::vector<std::uint32_t> order;
+    std::unique_ptr<params<Net, T>> best;  // with restore_best: the weights of the best epoch of this call
+    for (std::size_t epoch = epochs_done_; epoch < options.epochs; ++epoch) {
+      set_epoch(epoch);
+      detail::epoch_order(order, n, options.shuffle_seed, epoch, options.shuffle);
+      progress_bar bar(options.progress, epoch + 1, options.epochs, steps_per_epoch);
+      const auto start = std::chrono::steady_clock::now();
+      double loss_sum = 0;
+      std::size_t correct = 0;
+      std::size_t seen = 0;
+      for (std::size_t s = 0; s < steps_per_epoch; ++s) {
+        const std::uint32_t* batch_rows = order.data() + s * batch_size;
+        const std::size_t rows_here = std::min(batch_size, n - s * batch_size);
+        // a short last batch is filled up with the epoch's first rows
+        auto row_index = [&](std::size_t r) -> std::size_t { return r < rows_here ? batch_rows[r] : order[r - rows_here]; };
+        for (std::size_t r = 0; r < batch_size; ++r) detail::write_targets<outputs>(kind, data, row_index(r), &work_->targets(r, 0));
+        // each part gathers its own rows, on its own thread; then, as the
+        // rows of a shuffled order are scattered over the dataset, it asks
+        // for its rows of the next batch, which arrive while this step
+        // computes (W4: ~10% off an epoch)
+        auto gather = [&](std::size_t p) {
+          for (std::size_t r = p * part_rows; r < (p + 1) * part_rows; ++r)
+            std::copy_n(data.row_data(row_index(r)), inputs, &work_->inputs(r, 0));
+          const std::size_t next = (s + 1) * batch_size + p * part_rows;
+          for (std::size_t r = next; r < std::min(n, next + part_rows); ++r) detail::prefetch_row(data.row_data(order[r]), inputs);
+        };
+        T loss;
+        if (rows_here < batch_size) {
+          for (std::size_t p = 0; p < parts; ++p) gather(p);
+          if constexpr (Loss::template supports_partial_batches<Net>) loss = step(work_->inputs, work_->targets, rows_here);
+          else loss = step(work_->inputs, work_->targets);
+        } else {
+          evaluate(work_->inputs, work_->targets, gather);
+          loss = apply_update();
+        }
+        loss_sum += static_cast<double>(loss);
+        if (!real) {
+          const auto& out = last_output();
+          for (std::size_t r = 0; r < rows_here; ++r)
+            correct += detail::predicts<outputs>(kind, &out(r, 0), detail::label_of(data, row_index(r))) ? 1 : 0;
+        }
+        seen += rows_here;
+        bar.update(s + 1, loss_sum / static_cast<double>(s + 1),
+                   real ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(correct) / static_cast<double>(seen));
+      }
+      epochs_done_ = epoch + 1;
+      epoch_record rec;
+      rec.epoch = epoch + 1;
+      rec.loss = loss_sum / static_cast<double>(steps_per_epoch);
+      rec.accuracy = real ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(correct) / static_cast<double>(seen);
+      rec.learning_rate = learning_rate();
+      bool stop = false;
+      if (options.validation) {
+        const metrics m = typenet::evaluate<Loss>(params_, options.validation);
+        rec.validation_loss = m.loss;
+        rec.validation_accuracy = m.accuracy;
+        rec.validation_mae = m.mae;
+        rec.validation_r2 = m.r2;
+        if (m.loss < best_validation_loss_ - options.early_stopping.min_delta) {
+          best_validation_loss_ = m.loss;
+          bad_epochs_ = 0;
+          h.best_epoch = epoch + 1;
+          if (options.early_stopping.restore_best) {
+            if (!best) best = std::make_unique<params<Net, T>>(params_);
+            else *best = params_;
+          }
+        } else {
+          ++bad_epochs_;
+        }
+        stop = options.early_stopping.enabled() && bad_epochs_ >= options.early_stopping.patience;
+      }
+      rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      bar.finish(rec);
+      h.epochs.push_back(rec);
+      if (options.on_epoch) options.on_epoch(rec);
+      if (stop) {
+        h.stopped_early = epoch + 1 < options.epochs;
+        break;
+      }
+    }
+    if (best) params_ = *best;
+  }
+
+  /// The tensors of a checkpoint: the weights under their tn::save names,
+  /// then each parameter's optimizer state as optimizer.<param>.<field>.
+  static std::vector<io::tensor_ref> checkpoint_refs(trainer& self) {
+    std::vector<io::tensor_ref> refs = detail::tensor_refs<Net, T>(self.params_);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (std::get<I>(*self.states_).for_each_tensor([&](const char* field, auto& m) {
+        refs.push_back(io::ref("optimizer." + std::string{parameter_names[I]} + "." + field, m));
+      }), ...);
+    }(std::make_index_sequence<n_params>{});
+    return refs;
+  }
+
+  std::map<std::string, std::string> checkpoint_metadata() const {
+    char best[32];
+    std::snprintf(best, sizeof best, "%.17g", best_validation_loss_);
+    return {{"format", "pt"},
+            {"writer", "typenet"},
+            {"typenet.checkpoint", "1"},
+            {"typenet.network", network_structure<Net>()},
+            {"typenet.loss", std::string{Loss::name}},
+            {"typenet.optimizer", std::string{Optimizer::name}},
+            {"typenet.dtype", std::is_same_v<T, float> ? "float32" : "float64"},
+            {"typenet.batch", std::to_string(batch_size)},
+            {"typenet.steps", std::to_string(steps_)},
+            {"typenet.epochs", std::to_string(epochs_done_)},
+            {"typenet.bad_epochs", std::to_string(bad_epochs_)},
+            {"typenet.best_validation_loss", best}};
   }
 
   /// The parameters' names, by index (for errors found at run time).
@@ -732,6 +898,10 @@ class trainer {
   std::unique_ptr<detail::worker_team> team_;
   std::size_t steps_ = 0;
   double rate_factor_ = 1.0;
+  std::size_t epochs_done_ = 0;
+  /// Early stopping's state, kept across fit calls and in checkpoints.
+  double best_validation_loss_ = std::numeric_limits<double>::infinity();
+  std::size_t bad_epochs_ = 0;
 };
 
 }  // namespace typenet
