@@ -14,25 +14,15 @@
 #include <typenet/mpi.hpp>
 #include <typenet/typenet.hpp>
 
+#include "common.hpp"
+
 namespace tn = typenet;
 
 namespace {
 
-using net = tn::network<tn::input<6>, tn::dense<8>, tn::tanh, tn::dense<3>, tn::softmax>;
-using dataset = tn::data::dataset<float, 6, 3>;
-
-// Features in [-1, 1]; the label depends on them so that training learns.
-dataset make_data(std::size_t n) {
-  std::mt19937 rng(42);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> x(n * 6);
-  std::vector<tn::data::label_type> y(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < 6; ++j) x[i * 6 + j] = u(rng);
-    y[i] = x[i * 6] + x[i * 6 + 1] > 0.3f ? 0 : (x[i * 6 + 2] > 0 ? 1 : 2);
-  }
-  return dataset(6, 3, std::move(x), std::move(y), "synthetic");
-}
+using typenet_mpi_test::dataset;
+using typenet_mpi_test::make_data;
+using typenet_mpi_test::net;
 
 int failures = 0;
 double worst_weights = 0;  // the largest difference measured, over every case

@@ -6,6 +6,7 @@
 //   faults uncaught DIR   the same, main does not catch (std::terminate on every rank)
 //   faults corrupt DIR    rank 1's data file is corrupt; its main catches and returns
 //                         before fit, while the other ranks enter fit
+//   faults weights DIR    rank 1 changes its weights after epoch 2 (check_weights)
 //
 // Each rank that catches prints "rank R: caught: <message>" (checked by
 // expect_failure.sh, see tests/mpi/CMakeLists.txt).
@@ -21,24 +22,15 @@
 #include <typenet/mpi.hpp>
 #include <typenet/typenet.hpp>
 
+#include "common.hpp"
+
 namespace tn = typenet;
 
 namespace {
 
-using net = tn::network<tn::input<6>, tn::dense<8>, tn::tanh, tn::dense<3>, tn::softmax>;
-using dataset = tn::data::dataset<float, 6, 3>;
-
-dataset make_data(std::size_t n) {
-  std::mt19937 rng(42);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> x(n * 6);
-  std::vector<tn::data::label_type> y(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < 6; ++j) x[i * 6 + j] = u(rng);
-    y[i] = static_cast<tn::data::label_type>(i % 3);
-  }
-  return dataset(6, 3, std::move(x), std::move(y), "synthetic");
-}
+using typenet_mpi_test::dataset;
+using typenet_mpi_test::make_data;
+using typenet_mpi_test::net;
 
 dataset load(const std::string& mode, const std::filesystem::path& dir, int rank) {
   if (mode == "corrupt" && rank == 1) {
@@ -62,10 +54,15 @@ int train(tn::mpi::environment& mpi, const std::string& mode, const std::filesys
   auto p = tn::init<net>(tn::glorot_uniform{}, 1);
   tn::trainer<net, tn::cross_entropy, tn::sgd, tn::batch<8>> t{p, {.learning_rate = 0.1f}};
   tn::mpi::fit(t, mpi.world(), data,
-               {.epochs = 4, .progress = false, .on_epoch = [&](const tn::epoch_record& e) {
-                  if ((mode == "on_epoch" || mode == "uncaught") && rank == 1 && e.epoch == 2)
-                    throw std::runtime_error("on_epoch failed on purpose after epoch 2");
-                }});
+               {.epochs = 4,
+                .progress = false,
+                .on_epoch =
+                    [&](const tn::epoch_record& e) {
+                      if ((mode == "on_epoch" || mode == "uncaught") && rank == 1 && e.epoch == 2)
+                        throw std::runtime_error("on_epoch failed on purpose after epoch 2");
+                      if (mode == "weights" && rank == 1 && e.epoch == 2) p.get<0>().values[3] += 1e-3f;
+                    },
+                .check_weights = mode == "weights"});
   std::printf("rank %d: trained without error\n", rank);
   return 0;
 }
@@ -75,7 +72,7 @@ int train(tn::mpi::environment& mpi, const std::string& mode, const std::filesys
 int main(int argc, char** argv) {
   tn::mpi::environment mpi(argc, argv);
   if (argc != 3) {
-    std::fprintf(stderr, "usage: faults nan|on_epoch|uncaught|corrupt DIR\n");
+    std::fprintf(stderr, "usage: faults nan|on_epoch|uncaught|corrupt|weights DIR\n");
     return 2;
   }
   const std::string mode = argv[1];
