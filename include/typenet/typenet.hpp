@@ -7,6 +7,9 @@
 #include <typenet/core/type_list.hpp>
 #include <typenet/data/csv.hpp>
 #include <typenet/data/idx.hpp>
+#include <typenet/data/real.hpp>
+#include <typenet/data/split.hpp>
+#include <typenet/data/standardizer.hpp>
 #include <typenet/diff/grad.hpp>
 #include <typenet/diff/gradient_check.hpp>
 #include <typenet/expr/eval.hpp>

@@ -5,6 +5,7 @@
 /// `tn::data::dynamic` (known at run time). Loading is not the training
 /// step, so the storage is a plain std::vector.
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -33,6 +34,8 @@ class dataset {
   using value_type = T;
   static constexpr std::size_t static_features = Features;
   static constexpr std::size_t static_classes = Classes;
+  /// Row i + 1 starts right after row i in memory (a `subset` view's rows do not).
+  static constexpr bool contiguous_rows = true;
 
   dataset() = default;
 
@@ -68,6 +71,9 @@ class dataset {
   }
   [[nodiscard]] const T* row_data(std::size_t i) const noexcept { return x_.data() + i * features(); }
   [[nodiscard]] label_type label(std::size_t i) const noexcept { return y_[i]; }
+  /// Row i's features, writable (what `standardizer::apply` uses). The caller
+  /// keeps them finite.
+  [[nodiscard]] T* feature_data(std::size_t i) noexcept { return x_.data() + i * features(); }
 
   /// All features, N x features() row-major, and all labels.
   [[nodiscard]] std::span<const T> all_features() const noexcept { return x_; }
@@ -120,6 +126,16 @@ class dataset {
   std::vector<label_type> y_;
   std::string source_;
 };
+
+namespace detail {
+
+/// `v` in the shortest form that reads back as the same double ("0.1", "1e-300"), for messages.
+inline std::string shortest(double v) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, v).ptr);
+}
+
+}  // namespace detail
 
 /// `out[0..classes)` = one-hot encoding of `label`. Throws io_error (no
 /// write) if the label is not a class index.
