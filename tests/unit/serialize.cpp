@@ -4,8 +4,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <typenet/nn/serialize.hpp>
 
@@ -120,4 +124,85 @@ write(d + '/torch_other_out.safetensors', {'y': other(x)})
   auto q = tn::init<net>(tn::glorot_uniform{}, 7);
   tn::load(q, dir.path / "torch.safetensors");  // torch's weights in typenet
   compare(q, "torch_other_out.safetensors");
+}
+
+// --- the model fingerprint and non-finite weights (issue 14) --------------------------
+
+namespace {
+using net_sigmoid = tn::network<tn::input<5>, tn::dense<4>, tn::sigmoid, tn::dense<3>, tn::softmax>;
+using net_relu_out = tn::network<tn::input<5>, tn::dense<4>, tn::tanh, tn::dense<3>>;
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_structure_is_recorded_and_checked) {
+  temp_dir dir;
+  BOOST_TEST(tn::network_structure<net>() == "input<5> dense<4> tanh dense<3> softmax");
+  BOOST_TEST(tn::network_structure<net_relu_out>() == "input<5> dense<4> tanh dense<3>");
+  BOOST_TEST((tn::network_structure<tn::network<tn::input<2>, tn::dense<2, 3>, tn::leaky_relu, tn::dense<1>, tn::identity>>() ==
+              "input<2> dense<3> leaky_relu dense<1> identity"));
+  const auto p = tn::init<net>(tn::pytorch_default{}, 1);
+  tn::save(p, dir.path / "tanh.safetensors");
+  const auto h = tn::io::inspect_safetensors(dir.path / "tanh.safetensors");
+  BOOST_TEST(h.metadata.at("typenet.network") == "input<5> dense<4> tanh dense<3> softmax");
+  BOOST_TEST(h.metadata.at("typenet.dtype") == "float32");
+  BOOST_TEST(h.metadata.at("format") == "pt");
+  const auto d = tn::init<net, double>(tn::pytorch_default{}, 1);
+  tn::save(d, dir.path / "double.safetensors");
+  BOOST_TEST(tn::io::inspect_safetensors(dir.path / "double.safetensors").metadata.at("typenet.dtype") == "float64");
+
+  // Same layer sizes, another activation: refused, naming both, the model unchanged.
+  auto s = tn::init<net_sigmoid>(tn::glorot_uniform{}, 2);
+  const auto before = s;
+  typenet_test::check_error([&] { tn::load(s, dir.path / "tanh.safetensors"); },
+                            {"tanh.safetensors", "the file holds the network \"input<5> dense<4> tanh dense<3> softmax\"",
+                             "the model is \"input<5> dense<4> sigmoid dense<3> softmax\""});
+  BOOST_TEST(same_params(s, before));
+  // Another output activation too.
+  auto r = tn::init<net_relu_out>(tn::glorot_uniform{}, 3);
+  typenet_test::check_error([&] { tn::load(r, dir.path / "tanh.safetensors"); }, {"the model is \"input<5> dense<4> tanh dense<3>\""});
+  // Other sizes: the structure and every shape are named.
+  auto w = tn::init<wider>(tn::glorot_uniform{}, 4);
+  typenet_test::check_error([&] { tn::load(w, dir.path / "tanh.safetensors"); },
+                            {"input<5> dense<6> tanh", "tensor 0.weight has shape 4x5 in the file, the model expects 6x5"});
+  // The element type is converted, not compared.
+  auto f = tn::init<net>(tn::glorot_uniform{}, 5);
+  tn::load(f, dir.path / "double.safetensors");
+  BOOST_TEST(f.get<0>()(1, 2) == static_cast<float>(d.get<0>()(1, 2)));
+
+  // A file without typenet's metadata (as PyTorch writes it) loads into either network by name and shape.
+  tn::io::save_safetensors(dir.path / "torch.safetensors", tn::detail::tensor_refs<net, float>(p), {{"format", "pt"}});
+  tn::load(s, dir.path / "torch.safetensors");
+  BOOST_TEST(s.get<2>() == p.get<2>());
+  // User metadata is kept beside typenet's.
+  tn::save(p, dir.path / "mine.safetensors", {{"epoch", "7"}});
+  const auto m = tn::io::inspect_safetensors(dir.path / "mine.safetensors").metadata;
+  BOOST_TEST(m.at("epoch") == "7");
+  BOOST_TEST(m.at("typenet.network") == tn::network_structure<net>());
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_weights_are_neither_saved_nor_loaded) {
+  temp_dir dir;
+  const auto good = tn::init<net>(tn::pytorch_default{}, 1);
+  tn::save(good, dir.path / "w.safetensors");
+  const auto file = dir.path / "w.safetensors";
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<char> before((std::istreambuf_iterator<char>(in)), {});
+  auto bad = good;
+  bad.get<2>()(2, 1) = std::numeric_limits<float>::quiet_NaN();  // 2.weight, element 2 * 4 + 1
+  typenet_test::check_error([&] { tn::save(bad, file); }, {"save " + file.string(), "tensor 2.weight holds NaN at element 9", "not saved"});
+  bad.get<2>()(2, 1) = 0.5f;
+  bad.get<3>()(0, 2) = -std::numeric_limits<float>::infinity();
+  typenet_test::check_error([&] { tn::save(bad, file); }, {"tensor 2.bias holds -inf at element 2"});
+  std::ifstream again(file, std::ios::binary);
+  BOOST_TEST((std::vector<char>((std::istreambuf_iterator<char>(again)), {}) == before));  // the good file is kept
+  BOOST_TEST(dir.entries() == std::vector<std::string>{"w.safetensors"});
+
+  // A file holding a NaN (written with io::save_safetensors, which writes what it is given).
+  tn::io::save_safetensors(dir.path / "nan.safetensors", tn::detail::tensor_refs<net, float>(bad));
+  auto q = tn::init<net>(tn::glorot_uniform{}, 8);
+  const auto q0 = q;
+  typenet_test::check_error([&] { tn::load(q, dir.path / "nan.safetensors"); },
+                            {"nan.safetensors", "tensor 2.bias holds -inf at element 2", "allow_non_finite"});
+  BOOST_TEST(same_params(q, q0));
+  tn::load(q, dir.path / "nan.safetensors", {.allow_non_finite = true});
+  BOOST_TEST(q.get<3>()(0, 2) == -std::numeric_limits<float>::infinity());
 }
