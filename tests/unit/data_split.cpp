@@ -4,6 +4,8 @@
 // real datasets), a split of a view, and bad fractions refused.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/check_invalid.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -42,15 +44,7 @@ std::vector<std::uint32_t> rows_of(const View& v) {
 }
 
 void check_error(auto&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    BOOST_ERROR("no std::invalid_argument thrown");
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.rfind("typenet: data::split(", 0) == 0u, what);
-    for (const auto& p : parts) BOOST_TEST(what.find(p) != std::string::npos, "'" << p << "' not in: " << what);
-  }
+  typenet_test::check_invalid_argument(f, "typenet: data::split(", parts);
 }
 
 }  // namespace
@@ -117,9 +111,10 @@ BOOST_AUTO_TEST_CASE(same_seed_same_split_other_seed_other_split) {
   BOOST_TEST(r.front() < 10u);
   BOOST_TEST(r.back() > 990u);
   // round(): 0.25 of 10 rows is 2.5, rounded away from zero to 3; 0.24 gives 2.
-  BOOST_TEST(tn::data::split(numbered(10), 0.25, 1).first.size() == 3u);
-  BOOST_TEST(tn::data::split(numbered(10), 0.24, 1).first.size() == 2u);
-  BOOST_TEST(tn::data::split(numbered(2), 0.5, 1).second.size() == 1u);
+  const auto ten = numbered(10), two = numbered(2);
+  BOOST_TEST(tn::data::split(ten, 0.25, 1).first.size() == 3u);
+  BOOST_TEST(tn::data::split(ten, 0.24, 1).first.size() == 2u);
+  BOOST_TEST(tn::data::split(two, 0.5, 1).second.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(real_dataset_views_and_split_of_a_view) {
@@ -159,6 +154,18 @@ BOOST_AUTO_TEST_CASE(real_dataset_views_and_split_of_a_view) {
              std::string::npos, valid.source());
 }
 
+BOOST_AUTO_TEST_CASE(run_time_extents) {
+  std::vector<float> x(12);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i);
+  const tn::data::dataset<float> d(3, 2, x, {0, 1, 1, 0}, "dynamic");
+  const auto [a, b] = tn::data::split(d, 0.5, 2);
+  static_assert(decltype(a)::static_features == tn::data::dynamic && decltype(a)::static_classes == tn::data::dynamic);
+  BOOST_TEST(a.features() == 3u);
+  BOOST_TEST(b.classes() == 2u);
+  BOOST_TEST(a.size() + b.size() == 4u);
+  BOOST_TEST(b.row(0)[2] == static_cast<float>(3 * b.parent_row(0) + 2));
+}
+
 BOOST_AUTO_TEST_CASE(bad_fractions_are_refused_before_anything_is_done) {
   const auto d = numbered(10);
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
@@ -167,8 +174,10 @@ BOOST_AUTO_TEST_CASE(bad_fractions_are_refused_before_anything_is_done) {
     check_error([&] { (void)tn::data::split(d, f, 1); }, {"numbered", "must be strictly between 0 and 1"});
   check_error([&] { (void)tn::data::split(d, 0.04, 1); }, {"0.04", "the parts would have 0 and 10 of the 10 rows: one would be empty"});
   check_error([&] { (void)tn::data::split(d, 0.96, 1); }, {"0.96", "the parts would have 10 and 0 of the 10 rows"});
-  check_error([&] { (void)tn::data::split(numbered(1), 0.5, 1); }, {"1 and 0 of the 1 rows"});
-  check_error([&] { (void)tn::data::split(tn::data::dataset<float, 2, 3>{}, 0.5, 1); }, {"0 and 0 of the 0 rows"});
+  const auto one = numbered(1);
+  const tn::data::dataset<float, 2, 3> none;
+  check_error([&] { (void)tn::data::split(one, 0.5, 1); }, {"1 and 0 of the 1 rows"});
+  check_error([&] { (void)tn::data::split(none, 0.5, 1); }, {"0 and 0 of the 0 rows"});
   // A view made by hand names a row that is not there.
   BOOST_CHECK_THROW((tn::data::subset<tn::data::dataset<float, 2, 3>>(d, {0, 10}, "bad")), std::out_of_range);
 }

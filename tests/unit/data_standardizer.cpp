@@ -6,6 +6,8 @@
 // with nothing changed.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/check_invalid.hpp"
+
 #include "../support/temp_dir.hpp"
 
 #include <cmath>
@@ -38,15 +40,7 @@ const std::vector<float> by_hand_x = {1, 5, -1, 2, 5, 1, 3, 5, -1, 6, 5, 1};
 tn::data::dataset<float, 3, 2> by_hand() { return {3, 2, by_hand_x, {0, 1, 0, 1}, "by_hand"}; }
 
 void check_invalid(auto&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    BOOST_ERROR("no std::invalid_argument thrown");
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_TEST(what.rfind("typenet: data::standardizer<", 0) == 0u, what);
-    for (const auto& p : parts) BOOST_TEST(what.find(p) != std::string::npos, "'" << p << "' not in: " << what);
-  }
+  typenet_test::check_invalid_argument(f, "typenet: data::standardizer<", parts);
 }
 
 }  // namespace

@@ -99,6 +99,7 @@ class subset : public detail::subset_classes<Dataset>, public detail::subset_tar
 
   /// The rows `rows` of `parent` (each < parent.size(), or std::out_of_range).
   /// `parent` must outlive the view.
+  subset(const Dataset&&, std::vector<std::uint32_t>, std::string) = delete;  // would dangle
   subset(const Dataset& parent, std::vector<std::uint32_t> rows, std::string source)
       : parent_(&parent), rows_(std::move(rows)), source_(std::move(source)) {
     for (const std::uint32_t r : rows_)
@@ -202,6 +203,16 @@ split(const Dataset& d, double fraction, std::uint64_t seed) {
   };
   std::string name_a = name(1, a.size()), name_b = name(2, b.size());
   return {view(parent, std::move(a), std::move(name_a)), view(parent, std::move(b), std::move(name_b))};
+}
+
+/// A temporary data set would be gone before its views are used.
+template <class Dataset>
+  requires(detail::class_rows<Dataset> || detail::real_rows<Dataset>)
+auto split(const Dataset&& d, double fraction, std::uint64_t seed) {
+  static_assert(sizeof(Dataset) == 0,
+                "typenet: data::split(d, fraction, seed): d is a temporary, and the views would point to it after it "
+                "is gone; keep the data set in a variable that outlives the views");
+  return split(static_cast<const Dataset&>(d), fraction, seed);  // the type, so that no second error follows
 }
 
 }  // namespace typenet::data
