@@ -499,9 +499,9 @@ double median(std::vector<double> v) {
 /// The order of the rows in each epoch, as trainer::fit shuffles them.
 struct epoch_order {
   std::vector<std::uint32_t> order;
-  std::mt19937_64 rng;
-  epoch_order(std::size_t n, std::uint64_t seed) : order(n), rng(seed) { std::iota(order.begin(), order.end(), 0u); }
-  void shuffle() { std::shuffle(order.begin(), order.end(), rng); }
+  std::uint64_t seed;
+  epoch_order(std::size_t n, std::uint64_t s) : order(n), seed(s) {}
+  void shuffle(std::size_t epoch) { tn::epoch_order(order, order.size(), seed, epoch, true); }
 };
 
 template <std::size_t Threads>
@@ -523,7 +523,7 @@ void w4_eigen(w4_result& res, const fashion& train, const fashion& test, std::ui
   volatile float sink = 0;
   for (std::size_t ep = 0; ep < epochs; ++ep) {
     const auto t0 = clock_type::now();
-    o.shuffle();
+    o.shuffle(ep);
     float loss = 0;
     for (std::size_t s = 0; s < steps; ++s) {
       std::fill_n(y.get(), 320, 0.f);

@@ -169,7 +169,7 @@ void w4_torch(w4_result& res, const fashion& train, const fashion& test, std::ui
   volatile float sink = 0;
   for (std::size_t ep = 0; ep < epochs; ++ep) {
     const auto t0 = clock_type::now();
-    o.shuffle();
+    o.shuffle(ep);
     float loss_sum = 0;
     for (std::size_t s = 0; s < steps; ++s) {
       for (std::size_t r = 0; r < 32; ++r) {

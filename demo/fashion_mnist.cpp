@@ -5,7 +5,8 @@
 //   uniform initialisation, training set shuffled each epoch.
 //
 // Prints the test accuracy and the median seconds per epoch, writes the
-// history as CSV and, if gnuplot is installed, a loss-curve PNG.
+// history as CSV and, if gnuplot is installed, a loss-curve PNG (training
+// loss every 100 steps, test loss and accuracy after each epoch).
 //
 //   fashion_mnist [--seed N | --seeds 1,2,3] [--epochs N] [--data DIR] [--out DIR]
 //
@@ -134,6 +135,7 @@ struct run_result {
   std::uint64_t seed = 0;
   tn::history history;
   std::vector<double> test_accuracy;  // after each epoch
+  std::vector<double> test_loss;      // after each epoch: tn::evaluate<tn::cross_entropy>
   std::vector<double> cpu_seconds;    // per epoch: differs from the wall time when other processes share the cores
   struct point {
     double epoch;  // fractional: steps done / steps per epoch
@@ -161,20 +163,18 @@ run_result train(std::uint64_t seed, std::size_t epochs, const dataset_type& tra
   auto p = tn::init<net>(tn::glorot_uniform{}, seed);
   trainer_type t{p, {.learning_rate = learning_rate}};
 
-  // As trainer::fit: a permutation shuffled each epoch by mt19937_64(seed);
-  // the last partial batch is filled up with the epoch's first rows.
+  // As trainer::fit: epoch e walks tn::epoch_order(seed, e); the last
+  // partial batch is filled up with the epoch's first rows.
   const std::size_t n = train_set.size();
   const std::size_t steps_per_epoch = (n + batch_size - 1) / batch_size;
   std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::mt19937_64 rng(seed);
   auto x = std::make_unique<trainer_type::input_matrix>();
   std::array<std::int32_t, batch_size> labels{};
   double window_sum = 0;  // the loss curve's windows run across epochs
 
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
     t.set_epoch(epoch);
-    std::shuffle(order.begin(), order.end(), rng);
+    tn::epoch_order(order, n, seed, epoch, true);
     tn::progress_bar bar(true, epoch + 1, epochs, steps_per_epoch);
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
@@ -213,19 +213,21 @@ run_result train(std::uint64_t seed, std::size_t epochs, const dataset_type& tra
     bar.finish(rec.loss, rec.accuracy, seconds);
     r.history.epochs.push_back(rec);
     // not part of the epoch's time
-    r.test_accuracy.push_back(tn::accuracy(p, test_set));
-    std::fprintf(stderr, "           test acc %.2f%%\n", 100.0 * r.test_accuracy.back());
+    const tn::metrics m = tn::evaluate<tn::cross_entropy>(p, test_set);
+    r.test_accuracy.push_back(m.accuracy);
+    r.test_loss.push_back(m.loss);
+    std::fprintf(stderr, "           test loss %.4f  test acc %.2f%%\n", m.loss, 100.0 * m.accuracy);
   }
   return r;
 }
 
 void write_history(const run_result& r, const fs::path& path) {
   std::ofstream out(path);
-  out << "epoch,loss,accuracy,seconds,learning_rate,test_accuracy,cpu_seconds\n";
+  out << "epoch,loss,accuracy,seconds,learning_rate,test_accuracy,cpu_seconds,test_loss\n";
   for (std::size_t i = 0; i < r.history.epochs.size(); ++i) {
     const auto& e = r.history.epochs[i];
     out << e.epoch << ',' << e.loss << ',' << e.accuracy << ',' << e.seconds << ',' << e.learning_rate << ','
-        << r.test_accuracy[i] << ',' << r.cpu_seconds[i] << '\n';
+        << r.test_accuracy[i] << ',' << r.cpu_seconds[i] << ',' << r.test_loss[i] << '\n';
   }
   out.close();
   if (!out) throw tn::io_error("typenet: write " + path.string() + ": failed");
@@ -272,7 +274,7 @@ bool plot(const std::vector<run_result>& runs, const std::vector<fs::path>& hist
     gp << "set datafile separator ','\n";
     gp << "set key autotitle columnhead\n";
     gp << "set title 'Fashion-MNIST, 784-16-16-10 (sigmoid, softmax), cross-entropy, SGD lr 0.1, batch 32'\n";
-    gp << "set xlabel 'epoch'\nset ylabel 'training loss'\nset y2label 'test accuracy (%)'\n";
+    gp << "set xlabel 'epoch'\nset ylabel 'loss'\nset y2label 'test accuracy (%)'\n";
     gp << "set ytics nomirror\nset y2tics\nset grid\nset key below\n";
     gp << "set xrange [0:" << runs.front().history.epochs.size() << "]\n";
     gp << "plot ";
@@ -280,7 +282,9 @@ bool plot(const std::vector<run_result>& runs, const std::vector<fs::path>& hist
       const std::string seed = std::to_string(runs[i].seed);
       if (i) gp << ", \\\n     ";
       gp << gnuplot_string(steps[i].string()) << " using 1:2 with lines lw 1.5 lc " << i + 1
-         << " title 'loss, mean of " << loss_window << " steps (seed " << seed << ")', \\\n     "
+         << " title 'training loss, mean of " << loss_window << " steps (seed " << seed << ")', \\\n     "
+         << gnuplot_string(histories[i].string()) << " using 1:8 with linespoints pt 5 lw 1.5 lc " << (runs.size() == 1 ? 4 : i + 1)
+         << " title 'test loss (seed " << seed << ")', \\\n     "
          << gnuplot_string(histories[i].string()) << " using 1:($6*100) axes x1y2 with linespoints pt 7 dt 2 lc "
          << (runs.size() == 1 ? 2 : i + 1) << " title 'test accuracy (seed " << seed << ")'";
     }

@@ -146,8 +146,6 @@ history fit(trainer<Net, Loss, Optimizer, Batch, T, Threads>& t, const communica
   auto y = std::make_unique<typename Trainer::target_matrix>();
   std::array<std::size_t, B> labels{};
   std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::mt19937_64 rng(options.shuffle_seed);
   const std::size_t global = static_cast<std::size_t>(ranks) * B;
   const std::size_t steps_per_epoch = (n + global - 1) / global;
   const T inverse_ranks = T(1) / static_cast<T>(ranks);
@@ -157,7 +155,7 @@ history fit(trainer<Net, Loss, Optimizer, Batch, T, Threads>& t, const communica
   history h;
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     t.set_epoch(epoch);
-    if (options.shuffle) std::shuffle(order.begin(), order.end(), rng);
+    epoch_order(order, n, options.shuffle_seed, epoch, options.shuffle);  // as trainer::fit
     progress_bar bar(options.progress && rank == 0, epoch + 1, options.epochs, steps_per_epoch);
     const auto start = std::chrono::steady_clock::now();
     double loss_sum = 0;

@@ -90,6 +90,21 @@ struct fit_options {
   early_stopping_options early_stopping{};
 };
 
+/// The order `fit` walks the n rows of a dataset in, in epoch e (0-based):
+/// 0..n-1, shuffled by a generator seeded from (seed, e) alone when
+/// `shuffle` (see fit_options::shuffle_seed). For loops of one's own that
+/// should see fit's batches, and for mpi::fit.
+inline void epoch_order(std::vector<std::uint32_t>& order, std::size_t n, std::uint64_t seed, std::size_t epoch,
+                        bool shuffle) {
+  order.resize(n);
+  std::iota(order.begin(), order.end(), 0u);
+  if (!shuffle) return;
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(static_cast<std::uint64_t>(epoch) >> 32)};
+  std::mt19937_64 rng(seq);
+  std::shuffle(order.begin(), order.end(), rng);
+}
+
 namespace detail {
 template <class T, class Loss, class GradTuple, class Output>
 struct evaluator_of;
@@ -102,19 +117,6 @@ template <class Net, std::size_t... I>
 constexpr auto all_gradients(auto loss, std::index_sequence<I...>) {
   if constexpr (sizeof...(I) == 1) return std::tuple{typenet::grad(loss, at_t<I, typename Net::parameters>{}...)};
   else return typenet::grad(loss, at_t<I, typename Net::parameters>{}...);
-}
-
-/// Epoch e's order of n rows: 0..n-1, shuffled by a generator seeded from
-/// (seed, e) alone when `shuffle` (see fit_options::shuffle_seed).
-inline void epoch_order(std::vector<std::uint32_t>& order, std::size_t n, std::uint64_t seed, std::size_t epoch,
-                        bool shuffle) {
-  order.resize(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (!shuffle) return;
-  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                    static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(static_cast<std::uint64_t>(epoch) >> 32)};
-  std::mt19937_64 rng(seq);
-  std::shuffle(order.begin(), order.end(), rng);
 }
 
 /// Rows [p * M::rows, (p + 1) * M::rows) of x as an M: read in place when
@@ -638,7 +640,7 @@ class trainer {
     std::unique_ptr<params<Net, T>> best;  // with restore_best: the weights of the best epoch of this call
     for (std::size_t epoch = epochs_done_; epoch < options.epochs; ++epoch) {
       set_epoch(epoch);
-      detail::epoch_order(order, n, options.shuffle_seed, epoch, options.shuffle);
+      epoch_order(order, n, options.shuffle_seed, epoch, options.shuffle);
       progress_bar bar(options.progress, epoch + 1, options.epochs, steps_per_epoch);
       const auto start = std::chrono::steady_clock::now();
       double loss_sum = 0;
