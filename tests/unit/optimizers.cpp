@@ -228,3 +228,27 @@ BOOST_AUTO_TEST_CASE(an_update_that_overflows_stops_training_naming_the_paramete
   }
   BOOST_TEST(thrown);
 }
+
+BOOST_AUTO_TEST_CASE(a_diverging_update_with_finite_weights_is_stopped_too) {
+  // F7: a learning rate of 1e30 on gradients of about 1 leaves finite weights
+  // of about 1e30 (the loss can even look small); the guard stops there
+  using linear = tn::network<tn::input<5>, tn::dense<3>>;
+  auto p = tn::init<linear>(tn::glorot_uniform{}, 7);
+  tn::trainer<linear, tn::mse, tn::sgd, tn::batch<B>> t{p, {.learning_rate = 1e30f}};
+  tn::matrix<float, B, 3> y;
+  for (auto& v : y) v = 1.0f;
+  bool thrown = false;
+  try {
+    t.step(batch_x(0), y);
+  } catch (const tn::training_error& e) {
+    thrown = true;
+    BOOST_TEST(std::string(e.what()).find("larger than 1e15") != std::string::npos, e.what());
+  }
+  BOOST_TEST(thrown);
+  // ordinary large weights pass: 1e6 everywhere is far from the bound
+  using rows = tn::network<tn::input<5>, tn::dense<3>>;
+  auto q = tn::init<rows>(tn::glorot_uniform{}, 8);
+  for (auto& v : q.get<0>()) v = 1e6f;
+  tn::trainer<rows, tn::mse, tn::sgd, tn::batch<B>> u{q, {.learning_rate = 1e-20f}};
+  BOOST_CHECK_NO_THROW(u.step(batch_x(1), y));
+}

@@ -826,9 +826,7 @@ class trainer {
       }(std::make_index_sequence<n_params>{});
     }
     steps_ = t;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (void)((finite(params_.template get<I>()) || (diverged_at(I, lr), false)) && ...);
-    }(std::make_index_sequence<n_params>{});
+    check_updated_weights(lr);
     return loss;
   }
 
@@ -860,17 +858,33 @@ class trainer {
        ...);
     }(std::make_index_sequence<n_params>{});
     steps_ = t;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (void)((finite(params_.template get<I>()) || (diverged_at(I, lr), false)) && ...);
-    }(std::make_index_sequence<n_params>{});
+    check_updated_weights(lr);
     return share;
+  }
+
+  /// The divergence guard, after every update: each parameter's sum of
+  /// squares must be finite and at most weight_bound^2 (so no weight beyond
+  /// weight_bound). No trained network comes near 1e15 (its activations
+  /// would overflow float long before), so the guard never stops a run that
+  /// could have gone on; it costs one read of the weights per step, the pass
+  /// that a plain finiteness check needs anyway.
+  static constexpr double weight_bound = 1e15;
+  void check_updated_weights(T lr) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (void)((bounded(params_.template get<I>()) || (diverged_at(I, lr), false)) && ...);
+    }(std::make_index_sequence<n_params>{});
+  }
+  template <class M>
+  static bool bounded(const M& w) noexcept {
+    const T squares = kernels::map_reduce<M::size>([](auto v) { return v * v; }, kernels::full<T>{w.data()});
+    return squares <= static_cast<T>(weight_bound * weight_bound);  // false for NaN and infinity too
   }
 
   [[noreturn]] void diverged_at(std::size_t parameter, T lr) const {
     throw training_error("typenet: training stopped at step " + std::to_string(steps_) + ": the update made " +
-                         std::string{parameter_names[parameter]} + " not finite (learning rate " +
+                         std::string{parameter_names[parameter]} + " not finite or larger than 1e15 (learning rate " +
                          std::to_string(static_cast<double>(lr)) +
-                         "); the gradients were finite, so the rate is too large for them; the weights are those "
+                         "); the gradients were finite, so training diverges at this rate; the weights are those "
                          "after this step");
   }
 
