@@ -7,6 +7,7 @@
 // saves in a loop always leaves the old or the new complete file.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/file_bytes.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -38,24 +39,12 @@
 namespace tn = typenet;
 namespace fs = std::filesystem;
 using typenet_test::temp_dir;
+using typenet_test::bytes;
+using typenet_test::error_of;
+using typenet_test::read_raw;
 
 namespace {
 
-using bytes = std::vector<std::uint8_t>;
-
-bytes read_raw(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string error_of(const auto& f) {
-  try {
-    f();
-  } catch (const tn::io_error& e) {
-    return e.what();
-  }
-  return "(no io_error)";
-}
 #define CHECK_CONTAINS(text, part) BOOST_TEST((text).find(part) != std::string::npos, "'" << (part) << "' not in: " << (text))
 
 /// The fault to inject, once: `errno_value` at step `step` (after `skip` earlier calls of that step).

@@ -7,6 +7,7 @@
 // and the first bad element.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/file_bytes.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <sys/resource.h>
@@ -37,16 +38,12 @@ namespace tn = typenet;
 namespace fs = std::filesystem;
 using typenet_test::check_error;
 using typenet_test::temp_dir;
+using typenet_test::bytes;
+using typenet_test::error_of;
+using typenet_test::le_bytes;
+using typenet_test::write_raw;
 
 namespace {
-
-using bytes = std::vector<std::uint8_t>;
-
-void write_raw(const fs::path& p, const bytes& b) {
-  std::ofstream out(p, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-  BOOST_REQUIRE(out.good());
-}
 
 /// `data` as one gzip member, compressed here with zlib's deflate.
 bytes gzip_bytes(const bytes& data) {
@@ -89,21 +86,6 @@ int in_child_with_memory_limit(std::size_t limit, F&& f) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tn::io_error& e) {
-    return e.what();
-  }
-  return "(no io_error)";
-}
-
-template <class T>
-bytes le_bytes(std::initializer_list<T> values) {
-  bytes b(values.size() * sizeof(T));
-  std::memcpy(b.data(), std::data(values), b.size());
-  return b;
-}
 bytes safetensors_file(const std::string& header, const bytes& data) {
   bytes b;
   for (int k = 0; k < 8; ++k) b.push_back(static_cast<std::uint8_t>(std::uint64_t{header.size()} >> (8 * k)));

@@ -6,6 +6,7 @@
 // atomic saves, and interop with PyTorch through /usr/bin/python3.
 #include <boost/test/unit_test.hpp>
 
+#include "../support/file_bytes.hpp"
 #include "../support/temp_dir.hpp"
 
 #include <sys/resource.h>
@@ -33,21 +34,15 @@ namespace utf = boost::unit_test;
 using typenet_test::run_python;
 
 using typenet_test::temp_dir;
+using typenet_test::bytes;
+using typenet_test::error_of;
+using typenet_test::le_bytes;
+using typenet_test::read_raw;
+using typenet_test::write_raw;
 
 namespace {
 
 
-using bytes = std::vector<std::uint8_t>;
-
-bytes read_raw(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return bytes(std::istreambuf_iterator<char>(in), {});
-}
-void write_raw(const fs::path& p, const bytes& b) {
-  std::ofstream out(p, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-  BOOST_REQUIRE(out.good());
-}
 /// A safetensors file with this header text and data buffer, written here by hand.
 bytes make_file(const std::string& header, const bytes& data, std::uint64_t length_field = ~std::uint64_t{0}) {
   const std::uint64_t n = length_field == ~std::uint64_t{0} ? header.size() : length_field;
@@ -56,24 +51,6 @@ bytes make_file(const std::string& header, const bytes& data, std::uint64_t leng
   b.insert(b.end(), header.begin(), header.end());
   b.insert(b.end(), data.begin(), data.end());
   return b;
-}
-template <class T>
-bytes le_bytes(std::initializer_list<T> values) {
-  bytes b(values.size() * sizeof(T));
-  std::memcpy(b.data(), std::data(values), b.size());
-  return b;
-}
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tn::io_error& e) {
-    BOOST_TEST_MESSAGE(e.what());
-    return e.what();
-  }
-  BOOST_ERROR("no io_error thrown");
-  return {};
 }
 #define CHECK_CONTAINS(text, part) BOOST_TEST((text).find(part) != std::string::npos, "'" << (part) << "' not in: " << (text))
 
