@@ -98,10 +98,13 @@ int main(int argc, char** argv) {
   try {
     const options o = parse(argc, argv);
     const bool root = mpi.rank() == 0;
-    // every rank loads the same files
+    // every rank loads the same files; if one rank cannot, every rank stops with its message
     if (root) std::printf("loading Fashion-MNIST from %s\n", o.data.string().c_str());
-    const auto train_set = tn::data::load_idx<784, 10>(o.data / "train-images-idx3-ubyte.gz", o.data / "train-labels-idx1-ubyte.gz");
-    const auto test_set = tn::data::load_idx<784, 10>(o.data / "t10k-images-idx3-ubyte.gz", o.data / "t10k-labels-idx1-ubyte.gz");
+    const auto load = [&](const char* images, const char* labels) {
+      return tn::mpi::all_or_none(mpi.world(), [&] { return tn::data::load_idx<784, 10>(o.data / images, o.data / labels); });
+    };
+    const dataset_type train_set = load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+    const dataset_type test_set = load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
     if (root)
       std::printf("%zu training and %zu test images; network with %zu parameters, batch %zu (%d ranks x %zu), SGD lr %g, %zu %s\n",
                   train_set.size(), test_set.size(), static_cast<std::size_t>(net::param_count), global_batch,

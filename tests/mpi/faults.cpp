@@ -7,6 +7,8 @@
 //   faults corrupt DIR    rank 1's data file is corrupt; its main catches and returns
 //                         before fit, while the other ranks enter fit
 //   faults weights DIR    rank 1 changes its weights after epoch 2 (check_weights)
+//   faults corrupt_all DIR  as corrupt, loading through tn::mpi::all_or_none: every
+//                         rank stops with rank 1's message
 //
 // Each rank that catches prints "rank R: caught: <message>" (checked by
 // expect_failure.sh, see tests/mpi/CMakeLists.txt).
@@ -33,7 +35,7 @@ using typenet_mpi_test::make_data;
 using typenet_mpi_test::net;
 
 dataset load(const std::string& mode, const std::filesystem::path& dir, int rank) {
-  if (mode == "corrupt" && rank == 1) {
+  if ((mode == "corrupt" || mode == "corrupt_all") && rank == 1) {
     const auto path = dir / ("corrupt-images-rank" + std::to_string(rank));
     std::ofstream(path, std::ios::binary) << "not an IDX file";
     return tn::data::load_idx<6, 3>(path, path);
@@ -50,7 +52,8 @@ dataset load(const std::string& mode, const std::filesystem::path& dir, int rank
 
 int train(tn::mpi::environment& mpi, const std::string& mode, const std::filesystem::path& dir) {
   const int rank = mpi.rank();
-  const dataset data = load(mode, dir, rank);
+  const dataset data = mode == "corrupt_all" ? tn::mpi::all_or_none(mpi.world(), [&] { return load(mode, dir, rank); })
+                                             : load(mode, dir, rank);
   auto p = tn::init<net>(tn::glorot_uniform{}, 1);
   tn::trainer<net, tn::cross_entropy, tn::sgd, tn::batch<8>> t{p, {.learning_rate = 0.1f}};
   tn::mpi::fit(t, mpi.world(), data,
@@ -72,7 +75,7 @@ int train(tn::mpi::environment& mpi, const std::string& mode, const std::filesys
 int main(int argc, char** argv) {
   tn::mpi::environment mpi(argc, argv);
   if (argc != 3) {
-    std::fprintf(stderr, "usage: faults nan|on_epoch|uncaught|corrupt|weights DIR\n");
+    std::fprintf(stderr, "usage: faults nan|on_epoch|uncaught|corrupt|corrupt_all|weights DIR\n");
     return 2;
   }
   const std::string mode = argv[1];

@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <mpi.h>
 
@@ -136,5 +138,35 @@ class communicator {
 
   MPI_Comm comm_;
 };
+
+/// Runs f() on every rank (collective) and returns its result, or, if f
+/// threw on some rank, stops every rank: that rank rethrows its exception,
+/// the others throw remote_error with its message. For what each rank does
+/// alone before training, e.g. loading its data:
+///
+///   auto train = tn::mpi::all_or_none(mpi.world(), [&] { return tn::data::load_idx<784>(...); });
+template <class F>
+auto all_or_none(const communicator& comm, F&& f) {
+  using R = decltype(f());
+  if constexpr (std::is_void_v<R>) {
+    std::exception_ptr failed;
+    try {
+      f();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    comm.checkpoint(failed);
+  } else {
+    std::optional<R> result;
+    std::exception_ptr failed;
+    try {
+      result.emplace(f());
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    comm.checkpoint(failed);
+    return std::move(*result);
+  }
+}
 
 }  // namespace typenet::mpi
