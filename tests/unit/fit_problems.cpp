@@ -313,3 +313,29 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_trainer_or_a_broken_one_is_refused_
   BOOST_TEST(w.steps_done() == 0u);
   BOOST_TEST(w.epochs_done() == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(multi_label_targets_train_k_sigmoid_outputs_with_bce) {
+  // 3 independent 0/1 labels per row: x0 > 0, x1 > 0, x0 + x1 > 0.5
+  real_rows<2, 3> train, test;
+  std::mt19937 rng(30);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (auto* d : {&train, &test})
+    for (int i = 0; i < 600; ++i) {
+      const float a = u(rng), b = u(rng);
+      d->x.insert(d->x.end(), {a, b});
+      d->y.insert(d->y.end(), {a > 0 ? 1.0f : 0.0f, b > 0 ? 1.0f : 0.0f, a + b > 0.5f ? 1.0f : 0.0f});
+    }
+  using labels_net = tn::network<tn::input<2>, tn::dense<16>, tn::relu, tn::dense<3>, tn::sigmoid>;
+  auto p = tn::init<labels_net>(tn::he_uniform{}, 31);
+  const double before = tn::evaluate<tn::binary_cross_entropy>(p, test).loss;
+  tn::trainer<labels_net, tn::binary_cross_entropy, tn::adam, tn::batch<32>> t{p, {.learning_rate = 0.01f}};
+  t.fit(train, {.epochs = 40, .progress = false});
+  const tn::metrics m = tn::evaluate<tn::binary_cross_entropy>(p, test);
+  BOOST_TEST(m.loss < before / 4, m.loss << " from " << before);
+  // per-label accuracy at 0.5, by hand
+  std::vector<float> out(600 * 3);
+  tn::predictor<labels_net>{}.run(p, test.x.data(), 600, out.data());
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) right += (out[i] >= 0.5f) == (test.y[i] == 1.0f) ? 1 : 0;
+  BOOST_TEST(double(right) / double(out.size()) > 0.95);
+}
