@@ -31,12 +31,15 @@
 #include <typenet/ops/arithmetic.hpp>
 #include <typenet/ops/distribution.hpp>
 #include <typenet/ops/exp.hpp>
+#include <typenet/ops/gelu.hpp>
+#include <typenet/ops/layer_norm.hpp>
 #include <typenet/ops/leaky_relu.hpp>
 #include <typenet/ops/log.hpp>
 #include <typenet/ops/matmul.hpp>
 #include <typenet/ops/reduce.hpp>
 #include <typenet/ops/relu.hpp>
 #include <typenet/ops/sigmoid.hpp>
+#include <typenet/ops/silu.hpp>
 #include <typenet/ops/softmax.hpp>
 #include <typenet/ops/softplus.hpp>
 #include <typenet/ops/tanh.hpp>

@@ -12,8 +12,12 @@
 /// with batches as rows, a dense entry at index k is `H k.weight^T + k.bias`
 /// with the weight `out x in` and the bias `1 x out` (PyTorch's nn.Linear
 /// layout and nn.Sequential names: index k counts every entry after the input
-/// from 0). There is no hand-written backward: trainers take `tn::grad` of
+/// from 0), and a `tn::layer_norm` entry normalizes each row over its
+/// features with the gain `k.weight` and bias `k.bias` (1 x F, nn.LayerNorm's
+/// names). There is no hand-written backward: trainers take `tn::grad` of
 /// the loss of this expression.
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +26,7 @@
 #include <typenet/expr/node.hpp>
 #include <typenet/expr/shape.hpp>
 #include <typenet/ops/arithmetic.hpp>
+#include <typenet/ops/layer_norm.hpp>
 #include <typenet/ops/leaky_relu.hpp>
 #include <typenet/ops/matmul.hpp>
 #include <typenet/ops/transpose.hpp>
@@ -51,6 +56,14 @@ inline constexpr dense_layer<A, B> dense{};
 /// An activation that does nothing (logits out).
 struct identity_layer {};
 inline constexpr identity_layer identity{};
+
+// `tn::layer_norm` (ops/layer_norm.hpp) is an entry too: each row normalized
+// over its features, with the gain `k.weight` and the bias `k.bias` (1 x F).
+
+/// What a parameter is, for initializers and files: a dense weight (out x in),
+/// a bias (1 x out, a 1-D tensor in files), or a layer norm's gain (1 x F,
+/// 1-D in files, ones at init).
+enum class parameter_role { weight, bias, gain };
 
 namespace detail {
 
@@ -111,6 +124,24 @@ template <class L>
 struct is_dense : std::false_type {};
 template <std::size_t A, std::size_t B>
 struct is_dense<dense_layer<A, B>> : std::true_type {};
+
+/// The roles of an entry's parameters, in order.
+template <class L>
+inline constexpr std::array<parameter_role, 0> roles_of_entry{};
+template <std::size_t A, std::size_t B>
+inline constexpr std::array roles_of_entry<dense_layer<A, B>>{parameter_role::weight, parameter_role::bias};
+template <>
+inline constexpr std::array roles_of_entry<layer_norm_function>{parameter_role::gain, parameter_role::bias};
+
+template <class... Layers>
+consteval auto roles_of_entries() {
+  std::array<parameter_role, (roles_of_entry<Layers>.size() + ... + 0)> all{};
+  std::size_t i = 0;
+  ((std::copy(roles_of_entry<Layers>.begin(), roles_of_entry<Layers>.end(), all.begin() + i),
+    i += roles_of_entry<Layers>.size()),
+   ...);
+  return all;
+}
 
 }  // namespace detail
 
@@ -181,6 +212,25 @@ struct lower<K, W, E, Params, Last, Logits, Ok, dense_layer<A, B>, Rest...> {
   static constexpr std::size_t flops = 2 * W * D::outputs + next::flops;
 };
 
+/// layer_norm at index K: the gain `K.weight` and the bias `K.bias`, 1 x W each.
+template <std::size_t K, std::size_t W, class E, class Params, class Last, class Logits, bool Ok, class... Rest>
+struct lower<K, W, E, Params, Last, Logits, Ok, layer_norm_function, Rest...> {
+  using gain = variable<weight_name<K>(), 1, W>;
+  using bias = variable<bias_name<K>(), 1, W>;
+  using normalized = layer_norm_t<E, gain, bias>;
+  using next = lower<K + 1, W, normalized, push_back_t<push_back_t<Params, gain>, bias>, identity_layer, normalized,
+                     Ok, Rest...>;
+  static constexpr std::size_t entries = next::entries;
+  static constexpr std::size_t width = next::width;
+  using expression = typename next::expression;
+  using logits = typename next::logits;
+  using last_activation = typename next::last_activation;
+  using params = typename next::params;
+  static constexpr bool ok = next::ok;
+  static constexpr std::size_t param_count = 2 * W + next::param_count;
+  static constexpr std::size_t flops = next::flops;
+};
+
 template <std::size_t K, std::size_t W, class E, class Params, class Last, class Logits, bool Ok, class L, class... Rest>
 struct lower<K, W, E, Params, Last, Logits, Ok, L, Rest...> {
   using op = typename activation_op<L>::type;
@@ -213,12 +263,13 @@ struct network_of<input_layer<N>, Layers...> {
   using input_variable = variable<"input", Batch, N>;
   template <std::size_t Batch>
   using lowered = lower<0, N, input_variable<Batch>, type_list<>, identity_layer, input_variable<Batch>, true, Layers...>;
+  static constexpr auto roles = roles_of_entries<Layers...>();
 };
 
 }  // namespace detail
 
-/// A feed-forward network: `tn::input<N>` followed by dense entries and
-/// activations. All facts are compile-time constants.
+/// A feed-forward network: `tn::input<N>` followed by dense entries, layer
+/// norms and activations. All facts are compile-time constants.
 template <auto... Entries>
 struct network {
   static_assert(sizeof...(Entries) > 0, "typenet: network<...>: start with tn::input<N>");
@@ -238,6 +289,8 @@ struct network {
   /// The parameters in nn.Sequential order (weight, bias of each dense entry), as variables.
   using parameters = typename shape_facts::params;
   static constexpr std::size_t parameter_count = parameters::size;
+  /// What each parameter is (weight, bias or gain), in the same order.
+  static constexpr std::array<parameter_role, parameter_count> parameter_roles = definition::roles;
   static constexpr bool valid = shape_facts::ok;
   /// The final activation's op (`identity_layer` if the network ends in a dense entry).
   using output_activation = typename shape_facts::last_activation;

@@ -139,21 +139,30 @@ void init_matrix(Init, M& m, std::size_t in, std::size_t out, bool is_bias, Rng&
 }  // namespace detail
 
 /// Fresh parameters for Net, reproducible from the seed (one std::mt19937_64
-/// stream, parameters in nn.Sequential order).
+/// stream, parameters in nn.Sequential order). A layer norm's gain and bias
+/// are ones and zeros whatever the initializer (nn.LayerNorm's), and draw
+/// nothing from the stream.
 template <class Net, class T = float, class Init>
 params<Net, T> init(Init how, std::uint64_t seed) {
   params<Net, T> p;
   std::mt19937_64 rng(seed);
+  auto one = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+    using M = std::remove_cvref_t<decltype(p.template get<I>())>;
+    constexpr auto role = Net::parameter_roles[I];
+    if constexpr (role == parameter_role::gain) {
+      for (auto& v : p.template get<I>()) v = T(1);
+    } else if constexpr (role == parameter_role::weight) {
+      detail::init_matrix(how, p.template get<I>(), M::cols, M::rows, false, rng);  // weights are out x in
+    } else if constexpr (Net::parameter_roles[I - 1] == parameter_role::gain) {
+      for (auto& v : p.template get<I>()) v = T(0);
+    } else {
+      // a bias follows its weight, whose fan-in pytorch_default uses
+      detail::init_matrix(how, p.template get<I>(), std::remove_cvref_t<decltype(p.template get<I - 1>())>::cols,
+                          M::cols, true, rng);
+    }
+  };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (void)std::initializer_list<int>{
-        (detail::init_matrix(how, p.template get<I>(),
-                             // weights are out x in; the bias follows its weight
-                             I % 2 == 0 ? std::remove_cvref_t<decltype(p.template get<I>())>::cols
-                                        : std::remove_cvref_t<decltype(p.template get<I - I % 2>())>::cols,
-                             I % 2 == 0 ? std::remove_cvref_t<decltype(p.template get<I>())>::rows
-                                        : std::remove_cvref_t<decltype(p.template get<I>())>::cols,
-                             I % 2 == 1, rng),
-         0)...};
+    (one(std::integral_constant<std::size_t, I>{}), ...);
   }(std::make_index_sequence<params<Net, T>::count>{});
   return p;
 }

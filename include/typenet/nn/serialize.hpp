@@ -40,11 +40,12 @@ std::vector<io::tensor_ref> tensor_refs(P& p) {
   std::vector<io::tensor_ref> refs;
   refs.reserve(params<Net, T>::count);
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    // parameters alternate weight, bias; biases are kept as 1 x out rows and
-    // stored as PyTorch's 1-D [out]
+    // biases and layer-norm gains are kept as 1 x n rows and stored as
+    // PyTorch's 1-D [n]; weights are out x in
     auto add = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
       const std::string name{params<Net, T>::template name<J>};
-      if constexpr (J % 2 == 1) refs.push_back(io::ref_1d(name, p.template get<J>()));
+      if constexpr (Net::parameter_roles[J] != parameter_role::weight)
+        refs.push_back(io::ref_1d(name, p.template get<J>()));
       else refs.push_back(io::ref(name, p.template get<J>()));
     };
     (add(std::integral_constant<std::size_t, I>{}), ...);
