@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <typenet/data/dataset.hpp>
@@ -89,7 +90,8 @@ inline idx_array read_idx(const std::filesystem::path& path, std::size_t expecte
   if (have > count)
     throw_io_error("read", path, std::to_string(have - count) + " unexpected bytes after the " +
                                      std::to_string(count) + " values of " + detail::dims_string(out.dims));
-  out.values.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));  // in place: no second buffer
+  out.values = std::move(bytes);
   return out;
 }
 
