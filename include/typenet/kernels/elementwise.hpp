@@ -36,9 +36,12 @@
 /// read before it is written, at the same position. Partial overlap is not
 /// allowed.
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <numeric>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include <typenet/core/math.hpp>
 #include <typenet/kernels/simd.hpp>
@@ -397,6 +400,37 @@ auto map_reduce(F f, const Operands&... operands) noexcept {
     simd_detail::accumulator<T> acc;
     simd_detail::reduce_span<N>(acc, f, simd_detail::view<N>(operands, 0)...);
     return acc.total();
+  }
+}
+
+/// Several arrays of N elements updated in place in one pass (an
+/// optimizer's weights and moments): at every position,
+/// `(io_0, io_1, ...) = f(io_0, io_1, ..., in_0, ...)` with f returning a
+/// std::tuple of the new values of the `inout` arrays, called with
+/// batch<T> values for full batches of W and with T for the last < W
+/// elements. One read of every array and one write of every `inout` array,
+/// where a map per array reads the shared inputs once per map.
+template <std::size_t N, class T, std::size_t K, class F, class... In>
+void update_in_place(F f, const std::array<T*, K>& inout, const In*... in) noexcept {
+  static_assert((std::is_same_v<T, In> && ...), "typenet: kernels::update_in_place: one element type");
+  auto at = [&]<std::size_t... J>(std::index_sequence<J...>, std::size_t i, auto load_one) {
+    return f(load_one(inout[J] + i)..., load_one(in + i)...);
+  };
+  constexpr std::size_t W = width<T>;
+  std::size_t i = 0;
+  if constexpr (vectorized<T>) {
+    for (; i + W <= N; i += W) {
+      const auto out = at(std::make_index_sequence<K>{}, i, [](const T* q) { return simd_detail::load(q); });
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        (simd_detail::store(inout[J] + i, std::get<J>(out)), ...);
+      }(std::make_index_sequence<K>{});
+      simd_detail::count_vector();
+    }
+  }
+  for (; i < N; ++i) {
+    const auto out = at(std::make_index_sequence<K>{}, i, [](const T* q) { return *q; });
+    [&]<std::size_t... J>(std::index_sequence<J...>) { ((inout[J][i] = std::get<J>(out)), ...); }(std::make_index_sequence<K>{});
+    simd_detail::count_scalar();
   }
 }
 

@@ -96,7 +96,7 @@ void for_each_output_block(const params<Net, T>& p, const D& d, Visit&& visit) {
 
 template <class Loss, class Net, class T, class D>
 metrics evaluate_rows(const params<Net, T>& p, const D& d, const char* who) {
-  if (d.size() == 0) throw std::invalid_argument(std::string("typenet: ") + who + ": " + d.source() + ": the dataset is empty");
+  if (d.size() == 0) throw std::invalid_argument(std::string("typenet: ") + who + ": " + source_of(d) + ": the dataset is empty");
   constexpr std::size_t n_out = Net::output_size;
   const target_kind kind = target_kind_of<Net::input_size, n_out>(d, who);
   double loss = 0, abs_error = 0;
@@ -164,7 +164,7 @@ metrics evaluate(const params<Net, T>& p, const Dataset& data) {
 /// output and two classes, the output is at least 0.5 exactly for class 1.
 template <class Net, class T, class Dataset>
 double accuracy(const params<Net, T>& p, const Dataset& data) {
-  static_assert(!data::real_data<Dataset>,
+  static_assert(!detail::has_targets<Dataset>,
                 "typenet: accuracy: the dataset has real-valued targets; use tn::evaluate<tn::mse>(p, data) for "
                 "its loss, mae and r2");
   if constexpr (!detail::dataset_fits<Net::input_size, Net::output_size, Dataset>()) {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <typenet/kernels/elementwise.hpp>
 #include <typenet/tensor/matrix.hpp>
@@ -216,38 +217,20 @@ struct basic_adam {
     const T wd = c.weight_decay;
     const T c1 = T(1) / (T(1) - static_cast<T>(std::pow(static_cast<double>(b1), static_cast<double>(t))));
     const T c2 = T(1) / (T(1) - static_cast<T>(std::pow(static_cast<double>(b2), static_cast<double>(t))));
-    if (wd != T(0) && Decoupled) {
-      const T keep = T(1) - lr * wd;
-      kernels::map<M::size>(
-          p.data(), [keep](auto pv) { return decltype(pv)(keep) * pv; }, kernels::full<T>{p.data()});
-    }
-    if (wd != T(0) && !Decoupled) {
-      kernels::map<M::size>(
-          s.m.data(), [b1, wd](auto m, auto gv, auto pv) { using B = decltype(m); return B(b1) * m + B(T(1) - b1) * (gv + B(wd) * pv); },
-          kernels::full<T>{s.m.data()}, kernels::full<T>{g.data()}, kernels::full<T>{p.data()});
-      kernels::map<M::size>(
-          s.v.data(),
-          [b2, wd](auto v, auto gv, auto pv) {
-            using B = decltype(v);
-            const auto d = gv + B(wd) * pv;
-            return B(b2) * v + B(T(1) - b2) * d * d;
-          },
-          kernels::full<T>{s.v.data()}, kernels::full<T>{g.data()}, kernels::full<T>{p.data()});
-    } else {
-      kernels::map<M::size>(
-          s.m.data(), [b1](auto m, auto gv) { using B = decltype(m); return B(b1) * m + B(T(1) - b1) * gv; },
-          kernels::full<T>{s.m.data()}, kernels::full<T>{g.data()});
-      kernels::map<M::size>(
-          s.v.data(), [b2](auto v, auto gv) { using B = decltype(v); return B(b2) * v + B(T(1) - b2) * gv * gv; },
-          kernels::full<T>{s.v.data()}, kernels::full<T>{g.data()});
-    }
-    kernels::map<M::size>(
-        p.data(),
-        [=](auto pv, auto m, auto v) {
+    // one pass over p, m, v and g: the moments, the bias-corrected step and
+    // the decay, in the order PyTorch applies them
+    const T keep = Decoupled ? T(1) - lr * wd : T(1);
+    kernels::update_in_place<M::size>(
+        [=](auto pv, auto m, auto v, auto gv) {
           using B = decltype(pv);
-          return pv - B(lr) * (m * B(c1)) / (math::sqrt(v * B(c2)) + B(eps));
+          if constexpr (!Decoupled) gv = gv + B(wd) * pv;  // L2: the decay joins the gradient
+          else pv = B(keep) * pv;                          // decoupled: the weights shrink first
+          m = B(b1) * m + B(T(1) - b1) * gv;
+          v = B(b2) * v + B(T(1) - b2) * gv * gv;
+          pv = pv - B(lr) * (m * B(c1)) / (math::sqrt(v * B(c2)) + B(eps));
+          return std::tuple{pv, m, v};
         },
-        kernels::full<T>{p.data()}, kernels::full<T>{s.m.data()}, kernels::full<T>{s.v.data()});
+        std::array<T*, 3>{p.data(), s.m.data(), s.v.data()}, g.data());
   }
 };
 /// torch.optim.Adam (weight_decay, default 0, added to the gradient).

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include <typenet/data/dataset_ref.hpp>
 #include <typenet/expr/shape_error.hpp>
@@ -53,6 +55,22 @@ namespace detail {
 
 enum class target_kind { classes, binary, real };
 
+/// The least a dataset needs: `size()`, `row_data(i)` and `label(i)` or
+/// `target_data(i)`; `features()`, `classes()` (or `targets()`) and
+/// `source()` are checked and named in errors where present.
+template <class D>
+concept has_labels = requires(const D& d, std::size_t i) { d.label(i); };
+template <class D>
+concept has_targets = requires(const D& d, std::size_t i) { d.target_data(i); };
+template <class D>
+std::string source_of(const D& d) {
+  if constexpr (requires { d.source(); }) return std::string(d.source());
+  else return (void)d, std::string("the dataset");
+}
+/// The element type of a dataset's rows.
+template <class D>
+using row_value_t = std::remove_cvref_t<decltype(*std::declval<const D&>().row_data(std::size_t{0}))>;
+
 template <class D>
 inline constexpr bool is_typed_ref = false;
 template <class T>
@@ -84,9 +102,9 @@ consteval bool dataset_fits() {
   constexpr std::size_t c = static_classes_of<D>();
   constexpr std::size_t k = static_targets_of<D>();
   if constexpr (f != 0 && f != Inputs) return shape_error<errors::dataset_features<Inputs, f>>::value;
-  else if constexpr (data::real_data<D> && !is_typed_ref<D> && k != 0 && k != Outputs)
+  else if constexpr (has_targets<D> && !is_typed_ref<D> && k != 0 && k != Outputs)
     return shape_error<errors::dataset_targets<Outputs, k>>::value;
-  else if constexpr (!data::real_data<D> && c != 0 && c != Outputs && !(c == 2 && Outputs == 1))
+  else if constexpr (!has_targets<D> && c != 0 && c != Outputs && !(c == 2 && Outputs == 1))
     return shape_error<errors::dataset_classes<Outputs, c>>::value;
   else return true;
 }
@@ -96,21 +114,23 @@ consteval bool dataset_fits() {
 template <std::size_t Inputs, std::size_t Outputs, class D>
 target_kind target_kind_of(const D& d, std::string_view who) {
   auto fail = [&](const std::string& what) {
-    throw std::invalid_argument("typenet: " + std::string(who) + ": " + d.source() + ": " + what);
+    throw std::invalid_argument("typenet: " + std::string(who) + ": " + source_of(d) + ": " + what);
   };
-  if (d.features() != Inputs)
-    fail("the network takes " + std::to_string(Inputs) + " inputs, but the dataset has " + std::to_string(d.features()) +
-         " features");
+  if constexpr (requires { d.features(); })
+    if (d.features() != Inputs)
+      fail("the network takes " + std::to_string(Inputs) + " inputs, but the dataset has " +
+           std::to_string(d.features()) + " features");
   bool real = false;
-  std::size_t count = 0;
+  std::size_t count = Outputs;  // a dataset that does not say: its labels are checked row by row
   if constexpr (is_typed_ref<D>) {
     real = d.ref->real_targets();
     count = real ? d.ref->targets() : d.ref->classes();
-  } else if constexpr (data::real_data<D>) {
+  } else if constexpr (has_targets<D>) {
     real = true;
-    count = d.targets();
+    if constexpr (requires { d.targets(); }) count = d.targets();
   } else {
-    count = d.classes();
+    static_assert(has_labels<D>, "typenet: a dataset needs label(i) (classes) or target_data(i) (real targets)");
+    if constexpr (requires { d.classes(); }) count = d.classes();
   }
   if (real) {
     if (count != Outputs)
@@ -129,11 +149,15 @@ target_kind target_kind_of(const D& d, std::string_view who) {
 template <std::size_t Outputs, class D, class T>
 void write_targets(target_kind kind, const D& d, std::size_t i, T* out) {
   if (kind == target_kind::real) {
-    if constexpr (data::real_data<D> || is_typed_ref<D>) std::copy_n(d.target_data(i), Outputs, out);
+    if constexpr (has_targets<D>) std::copy_n(d.target_data(i), Outputs, out);
     return;
   }
-  if constexpr (data::class_data<D> || is_typed_ref<D>) {
+  if constexpr (has_labels<D>) {
     const auto label = static_cast<std::int64_t>(d.label(i));
+    const std::size_t classes = kind == target_kind::binary ? 2 : Outputs;
+    if (label < 0 || static_cast<std::size_t>(label) >= classes)
+      throw std::out_of_range("typenet: " + source_of(d) + ": label " + std::to_string(label) + " of row " +
+                              std::to_string(i) + " is not a class (0.." + std::to_string(classes - 1) + ")");
     if (kind == target_kind::binary) {
       out[0] = label == 0 ? T(0) : T(1);
     } else {
@@ -153,7 +177,7 @@ bool predicts(target_kind kind, const T* o, std::int64_t label) {
 /// Row i's label, for classes and binary.
 template <class D>
 std::int64_t label_of(const D& d, std::size_t i) {
-  if constexpr (data::class_data<D> || is_typed_ref<D>) return static_cast<std::int64_t>(d.label(i));
+  if constexpr (has_labels<D>) return static_cast<std::int64_t>(d.label(i));
   else return (void)d, (void)i, -1;
 }
 

@@ -434,7 +434,7 @@ class trainer {
     if constexpr (!detail::dataset_fits<inputs, outputs, Dataset>()) {
       return {};
     } else {
-      static_assert(std::is_same_v<typename Dataset::value_type, T>,
+      static_assert(std::is_same_v<detail::row_value_t<Dataset>, T>,
                     "typenet: trainer::fit: the dataset's element type differs from the trainer's");
       const std::size_t n = data.size();
       if (n == 0) throw std::invalid_argument("typenet: trainer::fit: the dataset is empty");
