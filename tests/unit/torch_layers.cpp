@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <tuple>
@@ -31,27 +32,15 @@ namespace {
 
 constexpr std::size_t B = 16;
 
+// files move through python/typenet_safetensors.py, the reader/writer shipped for users
 const std::string script_head = R"py(
-import json, struct, sys
-import numpy as np, torch
-def read(path):
-    raw = open(path, 'rb').read()
-    n = struct.unpack('<Q', raw[:8])[0]
-    head = json.loads(raw[8:8 + n]); data = raw[8 + n:]
-    out = {}
-    for k, v in head.items():
-        if k == '__metadata__': continue
-        b, e = v['data_offsets']
-        out[k] = torch.from_numpy(np.frombuffer(data[b:e], dtype=np.float32).reshape(v['shape']).copy())
-    return out
+import sys
+sys.path.insert(0, sys.argv[2])
+import torch
+import typenet_safetensors as st
+read = st.load_torch
 def write(path, tensors):
-    head, blobs, off = {}, [], 0
-    for k, t in tensors.items():
-        b = t.detach().numpy().astype(np.float32).tobytes()
-        head[k] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [off, off + len(b)]}
-        blobs.append(b); off += len(b)
-    h = json.dumps(head).encode()
-    open(path, 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+    st.save(path, {k: v.detach().float() for k, v in tensors.items()})
 nn = torch.nn
 d = sys.argv[1]
 io = read(d + '/io.safetensors')
@@ -96,7 +85,8 @@ void check_against_torch(const tn::params<Net>& p, const tn::matrix<float, B, Ne
   auto xs = x;
   auto ys = y;
   tn::io::save_safetensors(dir.path / "io.safetensors", {tn::io::ref("x", xs), tn::io::ref("y", ys)});
-  const auto r = typenet_test::run_python(script_head + model_py + script_tail, {dir.path.string()});
+  const auto module_dir = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "python";
+  const auto r = typenet_test::run_python(script_head + model_py + script_tail, {dir.path.string(), module_dir.string()});
   BOOST_TEST_REQUIRE(r.status == 0, r.output);
 
   constexpr auto X = typename Net::template input_t<B>{};
