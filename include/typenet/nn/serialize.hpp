@@ -62,6 +62,8 @@ std::string entry_text() {
     return "dense<" + std::to_string(L::outputs) + ">";
   } else if constexpr (std::is_same_v<L, identity_layer>) {
     return "identity";
+  } else if constexpr (std::is_same_v<L, layer_norm_function>) {
+    return "layer_norm";
   } else {
     using op = typename activation_op<L>::type;
     static_assert(!std::is_void_v<op>, "typenet: network_structure: not a network entry");
