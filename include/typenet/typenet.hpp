@@ -6,6 +6,7 @@
 #include <typenet/core/rational.hpp>
 #include <typenet/core/type_list.hpp>
 #include <typenet/data/csv.hpp>
+#include <typenet/data/dataset_ref.hpp>
 #include <typenet/data/idx.hpp>
 #include <typenet/data/real.hpp>
 #include <typenet/data/split.hpp>
@@ -21,7 +22,9 @@
 #include <typenet/expr/to_dot.hpp>
 #include <typenet/expr/to_string.hpp>
 #include <typenet/expr/var.hpp>
+#include <typenet/nn/history.hpp>
 #include <typenet/nn/loss.hpp>
+#include <typenet/nn/metrics.hpp>
 #include <typenet/nn/network.hpp>
 #include <typenet/nn/optimizer.hpp>
 #include <typenet/nn/params.hpp>
