@@ -7,6 +7,9 @@
 //   W2   784-256-128-10 ReLU/softmax, batch 128, cross-entropy, SGD 0.1: one training step
 //   W3   XOR 2-4-1 sigmoid/sigmoid, batch 4, MSE, SGD 0.5: one training step
 //   W4   W1 trained on Fashion-MNIST, 5 epochs, shuffled: seconds per epoch, test accuracy
+//   W6   784-100-10 ReLU/softmax on Fashion-MNIST through fit, Adam 1e-3, batch 64, 5 epochs
+//        (a typical user configuration): seconds per epoch and test accuracy, the default
+//        thread decision next to 1 and 2 threads
 //
 // Every implementation starts each round from the same weights (typenet's
 // glorot_uniform, seed 1, copied into the others) and steps through the same
@@ -513,6 +516,33 @@ void w4_typenet(w4_result& res, const fashion& train, const fashion& test, std::
   res.accuracy.push_back(tn::accuracy(p, test));
 }
 
+using net_w6 = tn::network<tn::input<784>, tn::dense<100>, tn::relu, tn::dense<10>, tn::softmax>;
+
+/// W6 through fit; Threads 0 is the default decision.
+template <std::size_t Threads>
+void w6_typenet(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs) {
+  auto p = tn::init<net_w6>(tn::glorot_uniform{}, seed);
+  tn::trainer<net_w6, tn::cross_entropy, tn::adam, tn::batch<64>, float, tn::threads<Threads>> t{p, {.learning_rate = 1e-3f}};
+  const auto h = t.fit(train, {.epochs = epochs, .shuffle_seed = seed, .progress = false});
+  for (const auto& e : h.epochs) res.epoch_seconds.push_back(e.seconds);
+  res.accuracy.push_back(tn::accuracy(p, test));
+}
+
+/// One table of per-epoch results, ratios against the first row.
+void print_epochs(const std::vector<w4_result>& res) {
+  std::printf("%-24s %14s %11s %11s %10s %12s %12s %12s\n", "impl", "median epoch s", "fastest s", "slowest s",
+              "vs typenet", "mean acc %", "min acc %", "max acc %");
+  const double first = median(res[0].epoch_seconds);
+  for (const auto& r : res) {
+    const double mean = std::accumulate(r.accuracy.begin(), r.accuracy.end(), 0.0) / double(r.accuracy.size());
+    std::printf("%-24s %14.4f %11.4f %11.4f %9.2fx %12.2f %12.2f %12.2f\n", r.name.c_str(), median(r.epoch_seconds),
+                *std::min_element(r.epoch_seconds.begin(), r.epoch_seconds.end()),
+                *std::max_element(r.epoch_seconds.begin(), r.epoch_seconds.end()), median(r.epoch_seconds) / first,
+                100 * mean, 100 * *std::min_element(r.accuracy.begin(), r.accuracy.end()),
+                100 * *std::max_element(r.accuracy.begin(), r.accuracy.end()));
+  }
+}
+
 void w4_eigen(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs) {
   const auto init = tn::init<net_w1>(tn::glorot_uniform{}, seed);
   auto e = std::make_unique<eigen_mlp<32, 784, 16, 16, 10, false>>();
@@ -555,6 +585,7 @@ namespace netbench {
 void torch_setup();
 void add_torch_impls(std::vector<bench_case>& cases, const shared_data& d);
 void w4_torch(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs);
+void w6_torch(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs);
 std::string torch_description();
 }  // namespace netbench
 #endif
@@ -578,7 +609,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
     else {
       std::fprintf(stderr,
-                   "usage: %s [--rounds N] [--samples-scale X] [--seeds N] [--epochs N] [--no-w4] [--only W1,W1i,W2,W3,W4] [--impl PREFIX] [--check STEPS]\n",
+                   "usage: %s [--rounds N] [--samples-scale X] [--seeds N] [--epochs N] [--no-w4] [--only W1,W1i,W2,W3,W4,W6] [--impl PREFIX] [--check STEPS]\n",
                    argv[0]);
       return 2;
     }
@@ -680,21 +711,38 @@ int main(int argc, char** argv) {
     std::printf("\nW4: 784-16-16-10 on Fashion-MNIST (60k/10k), batch 32, SGD 0.1, %zu epochs, seeds 1..%zu; "
                 "load average %.2f %.2f %.2f\n",
                 epochs, seeds, load[0], load[1], load[2]);
-    std::printf("%-22s %14s %11s %11s %10s %12s %12s %12s\n", "impl", "median epoch s", "fastest s", "slowest s",
-                "vs typenet", "mean acc %", "min acc %", "max acc %");
+    print_epochs(res);
     const double typenet_epoch = median(res[0].epoch_seconds);
-    for (const auto& r : res) {
-      const double mean = std::accumulate(r.accuracy.begin(), r.accuracy.end(), 0.0) / double(r.accuracy.size());
-      std::printf("%-22s %14.4f %11.4f %11.4f %9.2fx %12.2f %12.2f %12.2f\n", r.name.c_str(), median(r.epoch_seconds),
-                  *std::min_element(r.epoch_seconds.begin(), r.epoch_seconds.end()),
-                  *std::max_element(r.epoch_seconds.begin(), r.epoch_seconds.end()),
-                  median(r.epoch_seconds) / typenet_epoch, 100 * mean,
-                  100 * *std::min_element(r.accuracy.begin(), r.accuracy.end()),
-                  100 * *std::max_element(r.accuracy.begin(), r.accuracy.end()));
-    }
     std::printf("W4: 2 threads are %.2fx one thread (median epochs)\n", typenet_epoch / median(res[2].epoch_seconds));
     std::printf("median epoch: over every epoch of every seed (the first pass over the data included). Each seed "
                 "gives every implementation the same initial weights and the same shuffled order.\n");
+  }
+  if (w4 && wanted("W6")) {
+    const std::string dir = "/usr/share/datasets/fashion-mnist/";
+    const auto train = tn::data::load_idx<784>(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz");
+    const auto test = tn::data::load_idx<784>(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz");
+    std::vector<w4_result> res{{"typenet fit, 1 thread", {}, {}}, {"typenet fit, default", {}, {}},
+                               {"typenet fit, 2 threads", {}, {}}};
+#ifdef TYPENET_NETBENCH_TORCH
+    res.push_back({"LibTorch", {}, {}});
+#endif
+    for (std::size_t seed = 1; seed <= seeds; ++seed) {
+      w6_typenet<1>(res[0], train, test, seed, epochs);
+      w6_typenet<0>(res[1], train, test, seed, epochs);
+      w6_typenet<2>(res[2], train, test, seed, epochs);
+#ifdef TYPENET_NETBENCH_TORCH
+      w6_torch(res[3], train, test, seed, epochs);
+#endif
+    }
+    if (getloadavg(load, 3) < 0) load[0] = -1;
+    std::printf("\nW6: 784-100-10 ReLU on Fashion-MNIST through fit, batch 64, Adam 1e-3, %zu epochs, seeds 1..%zu "
+                "(the default takes %zu part(s)); load average %.2f %.2f %.2f\n",
+                epochs, seeds, tn::trainer<net_w6, tn::cross_entropy, tn::adam, tn::batch<64>>::parts, load[0], load[1],
+                load[2]);
+    print_epochs(res);
+    std::printf("W6: the default is %.2fx one thread, 2 threads %.2fx (median epochs; > 1: faster)\n",
+                median(res[0].epoch_seconds) / median(res[1].epoch_seconds),
+                median(res[0].epoch_seconds) / median(res[2].epoch_seconds));
   }
   return 0;
 }

@@ -195,4 +195,47 @@ void w4_torch(w4_result& res, const fashion& train, const fashion& test, std::ui
   res.accuracy.push_back(pred.eq(truth).sum().item<double>() / double(test.size()));
 }
 
+/// W6 in LibTorch: the same network, initial weights, Adam, batches (fit's
+/// order, the last short batch of 32 rows included) as typenet's fit.
+void w6_torch(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs) {
+  const auto init = tn::init<net_w6>(tn::glorot_uniform{}, seed);
+  torch_net net({{784, 100}, {100, 10}}, true, false);
+  net.load(init);
+  torch::optim::Adam opt(net.seq->parameters(), torch::optim::AdamOptions(1e-3));
+  aligned_buffer xb(64 * 784);
+  std::array<std::int64_t, 64> lb{};
+  epoch_order o(train.size(), seed);
+  const std::size_t n = train.size(), steps = (n + 63) / 64;
+  volatile float sink = 0;
+  for (std::size_t ep = 0; ep < epochs; ++ep) {
+    const auto t0 = clock_type::now();
+    o.shuffle(ep);
+    float loss_sum = 0;
+    for (std::size_t s = 0; s < steps; ++s) {
+      const std::size_t rows = std::min<std::size_t>(64, n - s * 64);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t i = o.order[s * 64 + r];
+        std::copy_n(train.row_data(i), 784, xb.get() + r * 784);
+        lb[r] = train.label(i);
+      }
+      auto x = blob(xb.get(), {std::int64_t(rows), 784});
+      auto labels = torch::from_blob(lb.data(), {std::int64_t(rows)}, torch::kLong);
+      opt.zero_grad();
+      auto loss = torch::nn::functional::cross_entropy(net.seq->forward(x), labels);
+      loss.backward();
+      opt.step();
+      loss_sum += loss.item<float>();
+    }
+    sink = loss_sum;
+    res.epoch_seconds.push_back(std::chrono::duration<double>(clock_type::now() - t0).count());
+  }
+  (void)sink;
+  torch::NoGradGuard no_grad;
+  auto tx = blob(test.row_data(0), {std::int64_t(test.size()), 784});
+  auto pred = net.seq->forward(tx).argmax(1);
+  std::vector<std::int64_t> ty(test.all_labels().begin(), test.all_labels().end());
+  auto truth = torch::from_blob(ty.data(), {std::int64_t(ty.size())}, torch::kLong);
+  res.accuracy.push_back(pred.eq(truth).sum().item<double>() / double(test.size()));
+}
+
 }  // namespace netbench
