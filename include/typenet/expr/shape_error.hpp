@@ -69,12 +69,13 @@ constexpr message_buffer shape_message() {
     b << std::string_view{"typenet: "};
     const message_buffer text = Error::build();
     return b << std::string_view{text.chars, text.size};
+  } else {
+    message_buffer b;
+    b << std::string_view{"typenet: "} << Error::text;
+    std::size_t i = 0;
+    (void)std::initializer_list<int>{((i++ == 0 ? b : b << Error::separator) << Shapes{}, 0)...};
+    return b;
   }
-  message_buffer b;
-  b << std::string_view{"typenet: "} << Error::text;
-  std::size_t i = 0;
-  (void)std::initializer_list<int>{((i++ == 0 ? b : b << Error::separator) << Shapes{}, 0)...};
-  return b;
 }
 }  // namespace detail
 
