@@ -1,5 +1,5 @@
 // dense<In, Out> states its input width; a mismatch names the layer and both widths.
-// EXPECT: (layer 2 \(dense<32, 10>\) expects 32 inputs, but layer 1 produces 16|dense_inputs<2, 32, 10, 16>)
+// EXPECT: typenet: layer 2 \(dense<32, 10>\) expects 32 inputs, but layer 1 produces 16
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 #ifdef TYPENET_CONTROL

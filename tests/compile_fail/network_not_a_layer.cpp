@@ -1,5 +1,5 @@
 // Every entry after the input is a dense layer or an activation.
-// EXPECT: (network: entry 1 after the input is not a layer|not_a_layer<1>)
+// EXPECT: typenet: network: entry 1 after the input is not a layer
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 #ifdef TYPENET_CONTROL

@@ -1,5 +1,5 @@
 // A step takes exactly the trainer's batch of rows.
-// EXPECT: (the trainer takes batches of 4 rows, but the matrix has 5|batch_rows<4, 5>)
+// EXPECT: typenet: trainer::step\(x, y\): the trainer takes batches of 4 rows, but x has 5
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 using net = tn::network<tn::input<6>, tn::dense<3>, tn::softmax>;

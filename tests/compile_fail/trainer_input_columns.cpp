@@ -1,5 +1,5 @@
 // A step takes rows of the network's input width.
-// EXPECT: (the network takes 6 inputs, but the batch has 7 columns|input_columns<6, 7>)
+// EXPECT: typenet: trainer::step: the network takes 6 inputs, but the batch has 7 columns
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 using net = tn::network<tn::input<6>, tn::dense<3>, tn::softmax>;

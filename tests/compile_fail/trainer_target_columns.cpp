@@ -1,5 +1,5 @@
 // The targets of a step must have one column per network output.
-// EXPECT: (the network has 10 outputs, but the targets have 12 columns|target_columns<10, 12>)
+// EXPECT: typenet: trainer::step: the network has 10 outputs, but the targets have 12 columns
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 using net = tn::network<tn::input<6>, tn::dense<10>, tn::softmax>;

@@ -229,7 +229,9 @@ constexpr bool check_bound() {
 template <class... Vars, class... Bs>
 constexpr bool check_bindings(type_list<Vars...>, type_list<Bs...>) {
   constexpr bool all_bindings = all_of({is_binding<Bs>::value...});
-  if constexpr (!all_bindings) {
+  if constexpr ((Poisoned<Bs> || ...)) {
+    return false;  // a binding whose error was reported where it was made (`W = wrong_shape`)
+  } else if constexpr (!all_bindings) {
     constexpr std::size_t bad = []() consteval {
       std::size_t i = 0;
       for (bool b : {is_binding<Bs>::value...}) {
@@ -293,8 +295,9 @@ class evaluator {
 
   template <class... Bs>
   void run(const Bs&... binds) {
-    static_assert(detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{}));
-    detail::evaluate_into(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
+    // check_bindings reports what is wrong (once)
+    if constexpr (detail::check_bindings(variables_t<Roots...>{}, type_list<Bs...>{}))
+      detail::evaluate_into(*values_, order{}, std::tuple<Bs...>{binds...});  // bind matrices with tn::ref: no copy
   }
   /// The value of root I from the last run.
   template <std::size_t I>

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <string_view>
+#include <utility>
 
 #include <typenet/core/fixed_string.hpp>
 
@@ -19,16 +20,18 @@ struct shape {
 using scalar_shape = shape<1, 1>;
 
 // ---------------------------------------------------------------------------
-// Messages with numbers in them. A static_assert message must be a literal,
-// so for g++ the text is built at compile time and carried by the type whose
-// use is the error: g++ prints a string template argument as text on the
-// first error line,
-//   error: invalid application of 'sizeof' to incomplete type
-//   'typenet::errors::typenet_shape_error<...{"typenet: matmul: inner dimensions differ: 16x784 * 32x1"}>'
-// clang prints such an argument as character codes, so for clang a
-// static_assert fails whose condition spells the error and the shapes:
-//   error: static assertion failed due to requirement 'typenet::diag::shapes_agree<
-//   typenet::error::matmul_inner_dimensions_differ, typenet::shape<16, 784>, typenet::shape<32, 1>>'
+// Messages with numbers in them. A static_assert message must be a literal
+// (a computed one needs C++26, P2741), so the text is built at compile time
+// and carried by the type whose use is the error: naming an undefined class
+// template whose arguments are the message. Both compilers print such an
+// argument as a string on the first error line; g++ prints it whole,
+//   error: invalid application of 'sizeof' to incomplete type 'typenet::errors::typenet_error<
+//   typenet::fixed_string<55>{"typenet: matmul: inner dimensions differ: 16x784 * 32x1"}>'
+// while clang cuts a string of more than 36 characters ("abc[...]"), so for
+// clang the message comes in parts of at most 36 characters, broken after a
+// space; read one after the other they are the message:
+//   error: implicit instantiation of undefined template 'typenet::errors::typenet_error<
+//   fixed_string<35>{"typenet: matmul: inner dimensions "}, fixed_string<20>{"differ: 16x784 * 32x1"}>'
 
 namespace detail {
 struct message_buffer {
@@ -54,35 +57,77 @@ struct message_buffer {
     return *this << R << std::string_view{"x"} << C;
   }
 };
+/// The N characters of `b` from `first` on.
 template <std::size_t N>
-constexpr fixed_string<N> to_fixed_string(const message_buffer& b) {
+constexpr fixed_string<N> to_fixed_string(const message_buffer& b, std::size_t first = 0) {
   char chars[N + 1]{};
-  for (std::size_t i = 0; i < N; ++i) chars[i] = b.chars[i];
+  for (std::size_t i = 0; i < N; ++i) chars[i] = b.chars[first + i];
   return fixed_string<N>{chars};
 }
-/// "typenet: <Error::text>16x784<Error::separator>32x1"
+/// "typenet: <Error::text>16x784<Error::separator>32x1", or "typenet: <Error::build()>"
 template <class Error, class... Shapes>
 constexpr message_buffer shape_message() {
+  message_buffer b;
+  b << std::string_view{"typenet: "};
   if constexpr (requires { Error::build(); }) {
-    // an error that writes its own sentence
-    message_buffer b;
-    b << std::string_view{"typenet: "};
+    // an error that writes its own sentence (and has no `text`)
     const message_buffer text = Error::build();
-    return b << std::string_view{text.chars, text.size};
+    b << std::string_view{text.chars, text.size};
   } else {
-    message_buffer b;
-    b << std::string_view{"typenet: "} << Error::text;
+    b << Error::text;
     std::size_t i = 0;
     (void)std::initializer_list<int>{((i++ == 0 ? b : b << Error::separator) << Shapes{}, 0)...};
-    return b;
   }
+  return b;
 }
+
+/// The longest string argument a compiler prints whole on an error line.
+#if defined(__clang__)
+inline constexpr std::size_t message_part_width = 36;
+#else
+inline constexpr std::size_t message_part_width = sizeof(message_buffer::chars);
+#endif
+
+/// A message cut into parts of at most `width` characters, each (but one
+/// with no space in it) ending after a space; the parts concatenate to it.
+struct message_parts {
+  std::size_t count = 0;
+  std::size_t first[sizeof(message_buffer::chars)]{};
+  std::size_t size[sizeof(message_buffer::chars)]{};
+};
+constexpr message_parts split_message(const message_buffer& m, std::size_t width) {
+  message_parts parts;
+  for (std::size_t start = 0; start < m.size;) {
+    std::size_t end = m.size - start > width ? start + width : m.size;
+    if (end < m.size && m.chars[end] != ' ') {
+      std::size_t cut = end;
+      while (cut > start && m.chars[cut - 1] != ' ') --cut;
+      if (cut > start) end = cut;
+    }
+    parts.first[parts.count] = start;
+    parts.size[parts.count] = end - start;
+    ++parts.count;
+    start = end;
+  }
+  return parts;
+}
+
+template <class Error, class... Shapes>
+struct shape_error_message {
+  static constexpr message_buffer text = shape_message<Error, Shapes...>();
+  static constexpr message_parts parts = split_message(text, message_part_width);
+  template <std::size_t I>
+  static constexpr auto part() {
+    return to_fixed_string<parts.size[I]>(text, parts.first[I]);
+  }
+};
 }  // namespace detail
 
 namespace errors {
-/// Never defined: naming it is the error. Its argument is the message.
-template <fixed_string Message>
-struct typenet_shape_error;
+/// Never defined: naming it is the error. Its arguments, one after the
+/// other, are the message.
+template <fixed_string... Message>
+struct typenet_error;
 
 /// `binding W = value: W is 16x784, the value is 3x4`
 template <fixed_string Name>
@@ -99,43 +144,40 @@ struct bound_value_shape {
 };
 }  // namespace errors
 
-namespace diag {
-template <class Error, class... Shapes>
-inline constexpr bool shapes_agree = false;
-}  // namespace diag
-
 namespace detail {
+template <class Message, class Parts = std::make_index_sequence<Message::parts.count>>
+struct report_message;
+/// Naming the undefined typenet_error<message...> is the error. Each
+/// compiler gets the form after which it reports nothing more: clang goes on
+/// with a function whose body held an ill-formed typedef (not with a class
+/// whose member did, nor with a function whose statement did), g++ with a
+/// class whose member held one (not with such a function).
+template <class Message, std::size_t... I>
+struct report_message<Message, std::index_sequence<I...>> {
 #if defined(__clang__)
-template <class Error, class... Shapes>
-constexpr bool report_shape_error() {
-  static_assert(diag::shapes_agree<Error, Shapes...>,
-                "typenet: shape error: the operation and the shapes are named in the requirement");
-  return false;
-}
+  static constexpr bool report() {
+    using incomplete [[maybe_unused]] = decltype(sizeof(errors::typenet_error<Message::template part<I>()...>));
+    return false;
+  }
 #else
-template <class Error, class... Shapes>
-struct shape_error_message {
-  static constexpr message_buffer message = shape_message<Error, Shapes...>();
-};
+  using report = decltype(sizeof(errors::typenet_error<Message::template part<I>()...>));
+  static constexpr bool value = false;
 #endif
+};
 }  // namespace detail
 
-/// Reports the shape error `Error` (a struct in namespace typenet::errors with
-/// `text` and `separator`) for the given operand shapes when instantiated:
+/// Reports the error `Error` (a struct in namespace typenet::errors with
+/// `text` and `separator`, or with `build()` that writes the whole sentence)
+/// for the given operand shapes when instantiated:
 /// `return shape_error<Error, Shapes...>::value;` (false) in the branch where
-/// the error is real. Each compiler gets the form after which it reports
-/// nothing more (g++ adds a second error for an ill-formed function called
-/// in a constant expression; clang for a class whose static_assert failed).
+/// the error is real. The error is the only one: `value` is a plain false.
 template <class Error, class... Shapes>
 struct shape_error {
+  using message = detail::report_message<detail::shape_error_message<Error, Shapes...>>;
 #if defined(__clang__)
-  static constexpr bool value = detail::report_shape_error<Error, Shapes...>();
+  static constexpr bool value = message::report();
 #else
-  // instantiated with the class; `value` does not depend on it, so it stays a plain false
-  using report = decltype(sizeof(errors::typenet_shape_error<detail::to_fixed_string<
-                                     detail::shape_error_message<Error, Shapes...>::message.size>(
-                                     detail::shape_error_message<Error, Shapes...>::message)>));
-  static constexpr bool value = false;
+  static constexpr bool value = message::value;
 #endif
 };
 

@@ -183,12 +183,21 @@ struct input_columns {
     return b;
   }
 };
-template <std::size_t Batch, std::size_t Rows>
+template <std::size_t Batch, std::size_t Rows, bool Targets = false>
 struct batch_rows {
   static constexpr detail::message_buffer build() {
     detail::message_buffer b;
-    b << std::string_view{"trainer::step: the trainer takes batches of "} << Batch << std::string_view{" rows, but the matrix has "}
-      << Rows;
+    b << std::string_view{"trainer::step(x, y): the trainer takes batches of "} << Batch << std::string_view{" rows, but "}
+      << std::string_view{Targets ? "y (the targets)" : "x"} << std::string_view{" has "} << Rows;
+    return b;
+  }
+};
+template <std::size_t Threads, std::size_t Batch>
+struct threads_divide {
+  static constexpr detail::message_buffer build() {
+    detail::message_buffer b;
+    b << std::string_view{"trainer: threads<"} << Threads << std::string_view{"> splits a batch into "} << Threads
+      << std::string_view{" parts, but the batch of "} << Batch << std::string_view{" rows does not divide by "} << Threads;
     return b;
   }
 };
@@ -213,7 +222,9 @@ class trainer {
   /// Parts each batch is split into, one thread each (fewer threads when the
   /// machine has fewer cores: a thread then runs several parts in turn).
   static constexpr std::size_t parts = detail::step_parts<Net, batch_size, Threads::count>();
-  static_assert(batch_size % parts == 0, "typenet: trainer: threads<N> must divide the batch size");
+  static_assert(std::conditional_t<batch_size % parts == 0, std::true_type,
+                                   shape_error<errors::threads_divide<parts, batch_size>>>::value ||
+                batch_size % parts != 0);  // the error names both counts
   /// Rows of one part.
   static constexpr std::size_t part_rows = batch_size / parts;
 
@@ -285,7 +296,7 @@ class trainer {
   template <class X, class Y>
   T step(const X& x, const Y& y) {
     static_assert(Matrix<X> && Matrix<Y>, "typenet: trainer::step(x, y): x and y must be tn::matrix values");
-    if constexpr (!check_shapes<X, Y>()) {
+    if constexpr (!(Matrix<X> && Matrix<Y>) || !check_shapes<X, Y>()) {
       return T(0);
     } else {
       evaluate(x, y, [](std::size_t) {});
@@ -512,7 +523,7 @@ class trainer {
   static constexpr bool check_shapes() {
     if constexpr (X::rows != batch_size) return shape_error<errors::batch_rows<batch_size, X::rows>>::value;
     else if constexpr (X::cols != inputs) return shape_error<errors::input_columns<inputs, X::cols>>::value;
-    else if constexpr (Y::rows != batch_size) return shape_error<errors::batch_rows<batch_size, Y::rows>>::value;
+    else if constexpr (Y::rows != batch_size) return shape_error<errors::batch_rows<batch_size, Y::rows, true>>::value;
     else if constexpr (Y::cols != outputs) return shape_error<errors::target_columns<outputs, Y::cols>>::value;
     else return true;
   }

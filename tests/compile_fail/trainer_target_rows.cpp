@@ -1,0 +1,16 @@
+// The targets of a step have the trainer's batch of rows, like its inputs.
+// EXPECT: typenet: trainer::step\(x, y\): the trainer takes batches of 4 rows, but y \(the targets\) has 5
+#include <typenet/typenet.hpp>
+namespace tn = typenet;
+using net = tn::network<tn::input<6>, tn::dense<3>, tn::softmax>;
+int main() {
+  auto p = tn::init<net>(tn::glorot_uniform{}, 1);
+  tn::trainer<net, tn::cross_entropy, tn::sgd, tn::batch<4>> t{p, {.learning_rate = 0.1f}};
+  tn::matrix<float, 4, 6> x{};
+#ifdef TYPENET_CONTROL
+  tn::matrix<float, 4, 3> y{};
+#else
+  tn::matrix<float, 5, 3> y{};
+#endif
+  return static_cast<int>(t.step(x, y)) * 0;
+}
