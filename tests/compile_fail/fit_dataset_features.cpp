@@ -1,6 +1,6 @@
 // A dataset whose static feature count is not the network's input width is
 // refused at compile time by evaluate (and fit, accuracy).
-// EXPECT: (the network takes 6 inputs, but the dataset has 5 features|dataset_features<6, 5>)
+// EXPECT: the network takes 6 inputs, but the dataset has 5 features
 #include <typenet/typenet.hpp>
 namespace tn = typenet;
 using net = tn::network<tn::input<6>, tn::dense<3>, tn::softmax>;
