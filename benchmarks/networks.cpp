@@ -691,10 +691,15 @@ int main(int argc, char** argv) {
               "the losses of one workload should agree (W3: steps grouped differently per impl).\n",
               w1_flops, w1i_flops, w2_flops, w3_flops);
 
-  if (w4 && wanted("W4")) {
+  // W4 and W6 train on Fashion-MNIST, loaded once for both
+  const bool run_w4 = w4 && wanted("W4"), run_w6 = w4 && wanted("W6");
+  fashion train, test;
+  if (run_w4 || run_w6) {
     const std::string dir = "/usr/share/datasets/fashion-mnist/";
-    const auto train = tn::data::load_idx<784>(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz");
-    const auto test = tn::data::load_idx<784>(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz");
+    train = tn::data::load_idx<784>(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz");
+    test = tn::data::load_idx<784>(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz");
+  }
+  if (run_w4) {
     std::vector<w4_result> res{{"typenet trainer::fit", {}, {}}, {"Eigen", {}, {}}, {"typenet fit, 2 threads", {}, {}}};
 #ifdef TYPENET_NETBENCH_TORCH
     res.push_back({"LibTorch", {}, {}});
@@ -717,10 +722,7 @@ int main(int argc, char** argv) {
     std::printf("median epoch: over every epoch of every seed (the first pass over the data included). Each seed "
                 "gives every implementation the same initial weights and the same shuffled order.\n");
   }
-  if (w4 && wanted("W6")) {
-    const std::string dir = "/usr/share/datasets/fashion-mnist/";
-    const auto train = tn::data::load_idx<784>(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz");
-    const auto test = tn::data::load_idx<784>(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz");
+  if (run_w6) {
     std::vector<w4_result> res{{"typenet fit, 1 thread", {}, {}}, {"typenet fit, default", {}, {}},
                                {"typenet fit, 2 threads", {}, {}}};
 #ifdef TYPENET_NETBENCH_TORCH

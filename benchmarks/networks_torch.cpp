@@ -155,6 +155,16 @@ void add_torch_impls(std::vector<bench_case>& cases, const shared_data& d) {
   }
 }
 
+/// The fraction of the test set a LibTorch network classifies right.
+double test_accuracy(torch_net& net, const fashion& test) {
+  torch::NoGradGuard no_grad;
+  auto tx = blob(test.row_data(0), {std::int64_t(test.size()), 784});
+  auto pred = net.seq->forward(tx).argmax(1);
+  std::vector<std::int64_t> ty(test.all_labels().begin(), test.all_labels().end());
+  auto truth = torch::from_blob(ty.data(), {std::int64_t(ty.size())}, torch::kLong);
+  return pred.eq(truth).sum().item<double>() / double(test.size());
+}
+
 void w4_torch(w4_result& res, const fashion& train, const fashion& test, std::uint64_t seed, std::size_t epochs) {
   const auto init = tn::init<net_w1>(tn::glorot_uniform{}, seed);
   torch_net net({{784, 16}, {16, 16}, {16, 10}}, false, false);
@@ -187,12 +197,7 @@ void w4_torch(w4_result& res, const fashion& train, const fashion& test, std::ui
     res.epoch_seconds.push_back(std::chrono::duration<double>(clock_type::now() - t0).count());
   }
   (void)sink;
-  torch::NoGradGuard no_grad;
-  auto tx = blob(test.row_data(0), {std::int64_t(test.size()), 784});
-  auto pred = net.seq->forward(tx).argmax(1);
-  std::vector<std::int64_t> ty(test.all_labels().begin(), test.all_labels().end());
-  auto truth = torch::from_blob(ty.data(), {std::int64_t(ty.size())}, torch::kLong);
-  res.accuracy.push_back(pred.eq(truth).sum().item<double>() / double(test.size()));
+  res.accuracy.push_back(test_accuracy(net, test));
 }
 
 /// W6 in LibTorch: the same network, initial weights, Adam, batches (fit's
@@ -230,12 +235,7 @@ void w6_torch(w4_result& res, const fashion& train, const fashion& test, std::ui
     res.epoch_seconds.push_back(std::chrono::duration<double>(clock_type::now() - t0).count());
   }
   (void)sink;
-  torch::NoGradGuard no_grad;
-  auto tx = blob(test.row_data(0), {std::int64_t(test.size()), 784});
-  auto pred = net.seq->forward(tx).argmax(1);
-  std::vector<std::int64_t> ty(test.all_labels().begin(), test.all_labels().end());
-  auto truth = torch::from_blob(ty.data(), {std::int64_t(ty.size())}, torch::kLong);
-  res.accuracy.push_back(pred.eq(truth).sum().item<double>() / double(test.size()));
+  res.accuracy.push_back(test_accuracy(net, test));
 }
 
 }  // namespace netbench

@@ -1,8 +1,13 @@
 #pragma once
-// Test support for the kernels: the SIMD width, reproducible random inputs,
-// and the tail sizes every kernel is checked at.
+// Test support for the kernels: the SIMD width, the distance in ulps,
+// reproducible random inputs, and the tail sizes every kernel is checked at.
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <random>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -12,6 +17,21 @@ namespace typenet_test {
 
 template <class T>
 constexpr std::size_t W = typenet::kernels::width<T>;
+
+/// Distance in units in the last place; 0 for equal values (also +-0, inf) and for two NaNs.
+template <class T>
+std::uint64_t ulp_distance(T a, T b) {
+  if (a == b || (std::isnan(a) && std::isnan(b))) return 0;
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<std::uint64_t>::max();
+  using I = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+  I ia, ib;
+  std::memcpy(&ia, &a, sizeof(T));
+  std::memcpy(&ib, &b, sizeof(T));
+  const auto line = [](I i) -> long double {
+    return i < 0 ? -static_cast<long double>(i - std::numeric_limits<I>::min()) : static_cast<long double>(i);
+  };
+  return static_cast<std::uint64_t>(std::fabs(line(ia) - line(ib)));
+}
 
 template <class T>
 std::vector<T> random_values(std::size_t n, T lo, T hi, unsigned seed) {

@@ -64,21 +64,6 @@ struct unary_op_case {
   double derivative_tolerance_double = 1e-13;
 };
 
-/// Distance in units in the last place; 0 for equal values (also +-0, inf) and for two NaNs.
-template <class T>
-std::uint64_t ulp_distance(T a, T b) {
-  if (a == b || (std::isnan(a) && std::isnan(b))) return 0;
-  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<std::uint64_t>::max();
-  using I = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
-  I ia, ib;
-  std::memcpy(&ia, &a, sizeof(T));
-  std::memcpy(&ib, &b, sizeof(T));
-  const auto line = [](I i) -> long double {
-    return i < 0 ? -static_cast<long double>(i - std::numeric_limits<I>::min()) : static_cast<long double>(i);
-  };
-  return static_cast<std::uint64_t>(std::fabs(line(ia) - line(ib)));
-}
-
 /// 0, -0, +-tiny, +-(1/8 .. 20 in steps of 1/8), +-large, +-max, +-inf, NaN.
 template <class T>
 std::vector<T> value_grid() {

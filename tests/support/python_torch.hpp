@@ -35,6 +35,12 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+/// The folder of python/typenet_safetensors.py, the reader/writer shipped for
+/// Python users; tests pass it to their scripts for sys.path.
+inline std::string python_module_dir() {
+  return (std::filesystem::path(__FILE__).lexically_normal().parent_path().parent_path().parent_path() / "python").string();
+}
+
 /// Runs `script` (Python source) with `args` as sys.argv[1:].
 inline python_result run_python(const std::string& script, const std::vector<std::string>& args = {}) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "typenet-py-XXXXXX").string();

@@ -52,21 +52,7 @@ static_assert(!kn::vectorized<long double>, "no SIMD register for long double: s
 
 namespace {
 
-/// Distance in units in the last place; 0 for equal values (also +-0, inf) and for two NaNs.
-template <class T>
-std::uint64_t ulps(T a, T b) {
-  if (a == b || (std::isnan(a) && std::isnan(b))) return 0;
-  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<std::uint64_t>::max();
-  using I = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
-  I ia, ib;
-  std::memcpy(&ia, &a, sizeof(T));
-  std::memcpy(&ib, &b, sizeof(T));
-  // Map the sign-magnitude bit patterns onto one monotonic integer line.
-  const auto line = [](I i) -> long double {
-    return i < 0 ? -static_cast<long double>(i - std::numeric_limits<I>::min()) : static_cast<long double>(i);
-  };
-  return static_cast<std::uint64_t>(std::fabs(line(ia) - line(ib)));
-}
+using typenet_test::ulp_distance;
 
 void reset_counters() { kn::counters = {}; }
 
@@ -106,7 +92,7 @@ void check_batch_eval(Info info, std::array<std::pair<T, T>, K> domains, std::ui
       // the transcendental ops count two results in the subnormal range as equal.
       const bool both_subnormal = tolerance > 0 && std::fabs(lanes[l]) < std::numeric_limits<T>::min() &&
                                   std::fabs(expected) < std::numeric_limits<T>::min();
-      const std::uint64_t d = both_subnormal ? 0 : ulps(lanes[l], expected);
+      const std::uint64_t d = both_subnormal ? 0 : ulp_distance(lanes[l], expected);
       worst = std::max(worst, d);
       BOOST_TEST(d <= tolerance, Op::name << "(" << args[start + l][0] << "...): batch " << lanes[l] << " scalar "
                                           << expected << " (" << d << " ulps)");
@@ -238,11 +224,11 @@ void check_flat_op(Info info, T lo, T hi, std::uint64_t tolerance) {
   const std::size_t tail_start = N - counts_of_span<T>(N).scalar;  // the elements one at a time
   for (std::size_t i = 0; i < N; ++i) {
     const T expected = Op::eval(info, std::array{x[i]});
-    BOOST_TEST(ulps(out[i], expected) <= (i >= tail_start ? 0 : tolerance), Op::name << " at " << i << " of " << N);
+    BOOST_TEST(ulp_distance(out[i], expected) <= (i >= tail_start ? 0 : tolerance), Op::name << " at " << i << " of " << N);
     const long double ref = Op::eval(info, std::array{static_cast<long double>(x[i])});
     // Against the long double value rounded to T: the scalar rules round up to
     // three times (x^3, x * alpha with alpha rounded), so 4 ulps for every op.
-    BOOST_TEST(ulps(out[i], static_cast<T>(ref)) <= std::max<std::uint64_t>(tolerance, 4),
+    BOOST_TEST(ulp_distance(out[i], static_cast<T>(ref)) <= std::max<std::uint64_t>(tolerance, 4),
                Op::name << " vs long double at " << i);
   }
 }
@@ -385,7 +371,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(tails_take_narrower_batches_then_scalars, T, float
   BOOST_TEST((observed() == counts_of_span<T>(N)));
   if constexpr (W<T> > 4) BOOST_TEST(kn::counters.narrow_iterations == 1u);  // one batch of 4
   BOOST_TEST(out[N] == T(-12345));  // nothing written past the end
-  for (std::size_t i = 0; i < N; ++i) BOOST_TEST(ulps(out[i], f(z[i], b)) <= 4u);
+  for (std::size_t i = 0; i < N; ++i) BOOST_TEST(ulp_distance(out[i], f(z[i], b)) <= 4u);
 
   // Every element is seen once, in order, in batches as wide as tail_split
   // says: nothing is read past the end.

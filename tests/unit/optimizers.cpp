@@ -122,18 +122,11 @@ BOOST_AUTO_TEST_CASE(optimizers_with_weight_decay_match_torch_optim, *boost::uni
   run(tn::adamw{}, {.learning_rate = 0.01f, .weight_decay = 0.05f}, "adamw");
   run(tn::adamw{}, {.learning_rate = 0.01f}, "adamw_default");
   const std::string script = R"py(
-import json, math, struct, sys
-import numpy as np, torch
-def read(path):
-    raw = open(path, 'rb').read()
-    n = struct.unpack('<Q', raw[:8])[0]
-    head = json.loads(raw[8:8 + n]); data = raw[8 + n:]
-    out = {}
-    for k, v in head.items():
-        if k == '__metadata__': continue
-        b, e = v['data_offsets']
-        out[k] = torch.from_numpy(np.frombuffer(data[b:e], dtype=np.float32).reshape(v['shape']).copy())
-    return out
+import math, sys
+sys.path.insert(0, sys.argv[2])
+import torch
+import typenet_safetensors as st
+read = st.load_torch
 d = sys.argv[1]
 B, steps = 6, 5
 def batch(s):
@@ -166,7 +159,7 @@ for name, make in cases.items():
             print(name, k, 'differs by', diff); sys.exit(1)
 print('worst difference', worst)
 )py";
-  const auto r = typenet_test::run_python(script, {dir.path.string()});
+  const auto r = typenet_test::run_python(script, {dir.path.string(), typenet_test::python_module_dir()});
   BOOST_TEST(r.status == 0, r.output);
   BOOST_TEST_MESSAGE(r.output);
 }

@@ -32,7 +32,6 @@ BOOST_AUTO_TEST_CASE(typenet_files_move_through_the_shipped_python_reader,
   tn::save(p, dir.path / "typenet.safetensors");
   tn::matrix<float, 6, 5> xs = x;
   tn::io::save_safetensors(dir.path / "x.safetensors", {tn::io::ref("x", xs)});
-  const auto module_dir = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "python";
   const std::string script = R"py(
 import sys
 sys.path.insert(0, sys.argv[2])
@@ -55,7 +54,7 @@ again, _ = st.load(d + '/torch.safetensors')
 for k, v in other.state_dict().items():
     assert (torch.from_numpy(again[k]) == v).all(), k
 )py";
-  const auto r = typenet_test::run_python(script, {dir.path.string(), module_dir.string()});
+  const auto r = typenet_test::run_python(script, {dir.path.string(), typenet_test::python_module_dir()});
   BOOST_TEST_REQUIRE(r.status == 0, r.output);
   auto compare = [&](const tn::params<net>& used, const char* file) {
     tn::matrix<float, 6, 3> want;

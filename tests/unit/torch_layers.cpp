@@ -85,8 +85,7 @@ void check_against_torch(const tn::params<Net>& p, const tn::matrix<float, B, Ne
   auto xs = x;
   auto ys = y;
   tn::io::save_safetensors(dir.path / "io.safetensors", {tn::io::ref("x", xs), tn::io::ref("y", ys)});
-  const auto module_dir = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "python";
-  const auto r = typenet_test::run_python(script_head + model_py + script_tail, {dir.path.string(), module_dir.string()});
+  const auto r = typenet_test::run_python(script_head + model_py + script_tail, {dir.path.string(), typenet_test::python_module_dir()});
   BOOST_TEST_REQUIRE(r.status == 0, r.output);
 
   constexpr auto X = typename Net::template input_t<B>{};
